@@ -1,0 +1,36 @@
+"""A local Convex backend for notebooks and tests: no account, no network.
+
+`Playground(app_dir)` runs a Convex app folder on convex-test (Convex's own mock
+backend) in a Node sidecar. `connect()` returns the official `convex.ConvexClient`
+when `CONVEX_URL` is set, and a playground client otherwise, so a notebook runs
+unchanged against a real deployment.
+"""
+
+from .connect import connect, default_playground, using_real_deployment
+from .errors import (
+    ArgumentValidationError,
+    ConvexError,
+    FunctionError,
+    InternalFunctionError,
+    PlaygroundError,
+    SidecarDiedError,
+    UnknownFunctionError,
+)
+from .playground import (
+    AdminClient,
+    FunctionInfo,
+    HttpResponse,
+    Playground,
+    PlaygroundClient,
+    ScheduledRun,
+    Subscription,
+    identity_from_token,
+)
+from .records import CallRecord, LogLine, Metrics
+
+__all__ = [
+    "AdminClient", "ArgumentValidationError", "CallRecord", "ConvexError", "FunctionError", "FunctionInfo",
+    "HttpResponse", "InternalFunctionError", "LogLine", "Metrics", "Playground", "PlaygroundClient",
+    "PlaygroundError", "ScheduledRun", "SidecarDiedError", "Subscription", "UnknownFunctionError", "connect",
+    "default_playground", "identity_from_token", "using_real_deployment",
+]

@@ -1,0 +1,43 @@
+// Node module hooks for the playground sidecar.
+//
+// 1. resolve: an app folder need not carry its own node_modules. When a bare
+//    specifier ("convex/server") cannot be found from the importing file, it is
+//    resolved again from the playground's toolchain folder (the guide's snippets/).
+// 2. load: convex-test keeps its in-memory database class private. The
+//    playground needs it to count the documents a `.filter()` scan reads (as a
+//    real deployment does), so the module is loaded with one extra export line.
+
+let fallbackParent;
+
+export async function initialize(data) {
+  fallbackParent = data.fallbackParent;
+}
+
+const isBare = (specifier) =>
+  !specifier.startsWith(".") && !specifier.startsWith("/") && !/^[a-z]+:/i.test(specifier);
+
+export async function resolve(specifier, context, nextResolve) {
+  try {
+    return await nextResolve(specifier, context);
+  } catch (error) {
+    if (error?.code !== "ERR_MODULE_NOT_FOUND" || !isBare(specifier) || !fallbackParent) {
+      throw error;
+    }
+    return nextResolve(specifier, { ...context, parentURL: fallbackParent });
+  }
+}
+
+const CONVEX_TEST_ENTRY = /\/convex-test\/dist\/index\.js$/;
+const EXTRA_EXPORTS = "\nexport { DatabaseFake as __playgroundDatabaseFake };\n";
+
+export async function load(url, context, nextLoad) {
+  const result = await nextLoad(url, context);
+  if (!CONVEX_TEST_ENTRY.test(url)) {
+    return result;
+  }
+  const source = typeof result.source === "string" ? result.source : Buffer.from(result.source).toString("utf8");
+  if (!source.includes("class DatabaseFake")) {
+    throw new Error(`convex-test at ${url} no longer defines DatabaseFake; the playground's read counting needs updating`);
+  }
+  return { ...result, source: source + EXTRA_EXPORTS, shortCircuit: true };
+}
