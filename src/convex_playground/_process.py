@@ -132,7 +132,7 @@ class SidecarProcess:
             if not self.alive or self.process.stdin is None:
                 raise self._died(doing)
             request_id = next(self._ids)
-            line = json.dumps({"id": request_id, "op": op, **fields}) + "\n"
+            line = json.dumps({"id": request_id, "op": op, "args": fields}) + "\n"
             try:
                 self.process.stdin.write(line.encode("utf-8"))
                 self.process.stdin.flush()

@@ -374,9 +374,9 @@ lines.on("line", (line) => {
     const handler = handlers[request.op];
     try {
       if (!handler) throw new RequestError("BadRequest", `unknown op "${request.op}"`);
-      reply({ id: request.id, ok: true, result: await handler(request) });
+      reply({ id: request.id, ok: true, result: await handler(request.args ?? {}) });
     } catch (error) {
-      reply({ id: request.id, ok: false, error: describeError(error, request.name ?? null) });
+      reply({ id: request.id, ok: false, error: describeError(error, request.args?.name ?? null) });
     }
   });
 });
