@@ -36,3 +36,14 @@ def tiny(tiny_playground):
 def _no_real_deployment(monkeypatch):
     # Tests never talk to a real deployment, whatever the developer's shell says.
     monkeypatch.delenv("CONVEX_URL", raising=False)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """The real site, built once in strict mode (notebooks executed or taken from the cache)."""
+    from .site_build import run_mkdocs
+
+    site = tmp_path_factory.mktemp("site")
+    result = run_mkdocs(REPO / "mkdocs.yml", site)
+    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"
+    return site

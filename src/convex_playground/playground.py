@@ -413,6 +413,11 @@ class Playground:
         self._subscriptions.clear()
         self.calls.clear()
 
+    def bench_in_node(self, kind: str, name: str, args: Mapping[str, Any] | None = None, count: int = 100) -> list[float]:
+        """Milliseconds per call for `count` calls made inside Node, straight on convex-test (for benchmarks)."""
+        result = self._result(self._request("bench", kind=kind, name=name, args=_to_wire(args), count=count))
+        return [float(ms) for ms in result["timings"]]
+
     def call_rows(self) -> list[dict[str, Any]]:
         """Every recorded call as a flat dict, ready for `pandas.DataFrame`."""
         return [record.as_row() for record in self.calls]

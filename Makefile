@@ -1,0 +1,44 @@
+# The guide's front door. `make serve` and `make test` are all most people need.
+# Every target installs what it needs first (once: see scripts/ensure_env.sh).
+
+PY := .venv/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help install serve build notebooks test lab bench links clean lock
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+install: ## Install Python (.venv) and npm dependencies, and chromium, if their lock files changed
+	@bash scripts/ensure_env.sh
+
+serve: install ## Execute the notebooks, build the site and serve it with live reload at http://127.0.0.1:8000
+	$(PY) -m mkdocs serve --dev-addr $(HOST):$(PORT) --livereload
+
+build: install ## Build the static site into site/ (strict: any warning fails)
+	$(PY) -m mkdocs build --strict
+
+notebooks: install ## Execute the notebooks into build/notebooks (cached by content; FORCE=1 to rerun)
+	$(PY) -m guide_tools.notebooks $(if $(FORCE),--force)
+
+test: install ## Run the whole test suite
+	$(PY) -m pytest
+
+lab: install ## Open JupyterLab on the notebooks, with the playground ready
+	cd notebooks && ../$(PY) -m jupyter lab --ip $(HOST) --no-browser
+
+bench: install ## Print benchmark numbers (playground latency, site build, notebooks)
+	$(PY) scripts/bench.py
+
+links: install ## Check every link in the guide, external ones too; report in build/link-report.md
+	@mkdir -p build
+	$(PY) scripts/check_links.py --format markdown --output build/link-report.md; status=$$?; \
+	  cat build/link-report.md; exit $$status
+
+lock: ## Re-pin requirements.lock from requirements.in (needs pip-tools)
+	$(PY) -m piptools compile --quiet --strip-extras --allow-unsafe --no-header -o requirements.lock requirements.in
+
+clean: ## Remove build outputs (keeps the installed dependencies)
+	rm -rf site build .pytest_cache

@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""`make bench`: numbers, not assertions.
+
+Prints
+  1. playground start-up time;
+  2. round-trip latency (median, p95) and mutations/s of calls from Python,
+     beside the same calls made straight on convex-test inside Node, as a ratio;
+  3. site build time, cold (no notebook cache) and cached;
+  4. each notebook's execution time in a fresh kernel;
+  5. the link checker benchmark, when scripts/bench_links.py is present.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+from convex_playground import Playground  # noqa: E402
+from guide_tools import notebooks  # noqa: E402
+
+TINY_APP = REPO / "tests" / "fixtures" / "tiny_app"
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths))  # noqa: E731
+    return "\n".join([line(headers), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+def bench_startup(runs: int) -> None:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        pg = Playground(TINY_APP)
+        times.append((time.perf_counter() - started) * 1000)
+        pg.close()
+    print(f"playground start-up (tiny app, {runs} runs): median {statistics.median(times):.0f} ms, "
+          f"max {max(times):.0f} ms")
+
+
+def bench_round_trips(count: int) -> None:
+    rows = []
+    with Playground(TINY_APP) as pg:
+        client = pg.client({"subject": "bench"})
+        pg.admin().insert("tasks", [{"text": f"t{i}", "priority": i % 10, "done": False} for i in range(100)])
+        cases = [("query", "tasks:urgentByIndex", {"min": 9}), ("mutation", "tasks:add", {"text": "x", "priority": 1})]
+        for kind, name, args in cases:
+            call = getattr(client, kind)
+            for _ in range(20):  # warm up both paths
+                call(name, args)
+            pg.bench_in_node(kind, name, args, 20)
+            python_ms = []
+            for _ in range(count):
+                started = time.perf_counter()
+                call(name, args)
+                python_ms.append((time.perf_counter() - started) * 1000)
+            node_ms = pg.bench_in_node(kind, name, args, count)
+            py_med, node_med = statistics.median(python_ms), statistics.median(node_ms)
+            rows.append([f"{kind} {name}", f"{py_med:.3f}", f"{percentile(python_ms, .95):.3f}",
+                         f"{node_med:.3f}", f"{percentile(node_ms, .95):.3f}", f"{py_med / node_med:.1f}x",
+                         f"{1000 / statistics.mean(python_ms):.0f}", f"{1000 / statistics.mean(node_ms):.0f}"])
+    print(f"\nround trips ({count} calls each; ms)")
+    print(table(["call", "python median", "python p95", "node median", "node p95", "ratio", "python calls/s",
+                 "node calls/s"], rows))
+
+
+def bench_site() -> None:
+    env = {**os.environ}
+    env.pop("CONVEX_URL", None)
+    with tempfile.TemporaryDirectory() as tmp:
+        cache_backup = Path(tmp) / "cache"
+        if notebooks.OUTPUT.exists():
+            shutil.copytree(notebooks.OUTPUT, cache_backup)
+            shutil.rmtree(notebooks.OUTPUT)
+        times = {}
+        try:
+            for label in ("cold (executes notebooks)", "cached"):
+                started = time.perf_counter()
+                result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir",
+                                         str(Path(tmp) / "site")], cwd=REPO, env=env, capture_output=True, text=True)
+                if result.returncode != 0:
+                    print(result.stdout, result.stderr, file=sys.stderr)
+                    raise SystemExit("site build failed")
+                times[label] = time.perf_counter() - started
+        finally:
+            if cache_backup.exists() and not notebooks.OUTPUT.exists():
+                shutil.copytree(cache_backup, notebooks.OUTPUT)
+    print("\nsite build (mkdocs build --strict)")
+    print(table(["build", "seconds"], [[k, f"{v:.1f}"] for k, v in times.items()]))
+
+
+def bench_notebooks() -> None:
+    rows, total = [], 0.0
+    with tempfile.TemporaryDirectory() as tmp:
+        for path in notebooks.find_notebooks():
+            outcome = notebooks.execute_notebook(path, Path(tmp), force=True)
+            total += outcome.seconds
+            rows.append([path.name, f"{outcome.seconds:.1f}"])
+    rows.append(["all notebooks", f"{total:.1f}"])
+    print("\nnotebook execution (fresh kernel each)")
+    print(table(["notebook", "seconds"], rows))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--calls", type=int, default=1000, help="calls per round-trip case (default 1000)")
+    parser.add_argument("--skip", action="append", default=[], choices=["startup", "roundtrip", "site", "notebooks", "links"])
+    args = parser.parse_args()
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    if "startup" not in args.skip:
+        bench_startup(5)
+    if "roundtrip" not in args.skip:
+        bench_round_trips(args.calls)
+    if "site" not in args.skip:
+        bench_site()
+    if "notebooks" not in args.skip:
+        bench_notebooks()
+    links = REPO / "scripts" / "bench_links.py"
+    if "links" not in args.skip and links.is_file():
+        print("\nlink checkers (scripts/bench_links.py)", flush=True)
+        subprocess.run([sys.executable, str(links)], cwd=REPO, check=False)
+
+
+if __name__ == "__main__":
+    main()
