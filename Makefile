@@ -6,6 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
+export NO_MKDOCS_2_WARNING := 1
 .PHONY: help install serve build notebooks test lab bench links clean lock
 
 help: ## List the targets

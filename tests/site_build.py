@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +24,8 @@ def variant_config(tmp: Path, docs_dir: Path) -> Path:
     text = (REPO / "mkdocs.yml").read_text()
     text = text.replace("docs_dir: docs", f"docs_dir: {docs_dir}")
     text = text.replace("  - src/guide_tools/mkdocs_hooks.py", f"  - {REPO / 'src/guide_tools/mkdocs_hooks.py'}")
+    # `watch` paths are relative to the config file; only `mkdocs serve` needs them.
+    text = re.sub(r"\nwatch:\n(  - .*\n)+", "\n", text)
     config = tmp / "mkdocs.yml"
     config.write_text(text)
     return config

@@ -1,0 +1,73 @@
+// The data model of VibeSaaS: the single source of truth for every table,
+// field and index. Function validators are derived from the field maps below,
+// so a field changes in exactly one place.
+import { defineSchema, defineTable } from "convex/server";
+import { v } from "convex/values";
+
+// --8<-- [start:shared_validators]
+// A literal union, not `v.string()`: a role the app does not know about can
+// never be written, and TypeScript narrows `role` to "owner" | "member".
+export const membershipRole = v.union(v.literal("owner"), v.literal("member"));
+
+// Field maps are plain objects so that they can be spread into `defineTable`
+// here and into function `args` / `returns` elsewhere, without restating them.
+export const userFields = {
+  name: v.string(),
+  // Stored lower-cased by the users service, so the index finds "Ada@x.io"
+  // and "ada@x.io" as the same address.
+  email: v.string(),
+  // "issuer|subject" from the auth provider: stable, unlike email or name.
+  tokenIdentifier: v.string(),
+};
+
+export const channelFields = {
+  name: v.string(),
+  createdBy: v.id("users"),
+};
+
+export const membershipFields = {
+  channelId: v.id("channels"),
+  userId: v.id("users"),
+  role: membershipRole,
+};
+
+export const messageFields = {
+  channelId: v.id("channels"),
+  authorId: v.id("users"),
+  body: v.string(),
+};
+// --8<-- [end:shared_validators]
+
+export default defineSchema({
+  // --8<-- [start:users_table]
+  users: defineTable(userFields)
+    // Every authenticated request resolves its caller through this index.
+    .index("by_token", ["tokenIdentifier"])
+    // Lets the service enforce unique emails without scanning the table.
+    .index("by_email", ["email"]),
+  // --8<-- [end:users_table]
+
+  // --8<-- [start:channels_table]
+  channels: defineTable(channelFields)
+    // Channel names are unique; this index makes the check one lookup.
+    .index("by_name", ["name"]),
+  // --8<-- [end:channels_table]
+
+  // --8<-- [start:memberships_table]
+  // A join table instead of an array of user ids on the channel: documents
+  // stay small, and both directions ("who is in this channel", "which
+  // channels am I in") are index range reads.
+  memberships: defineTable(membershipFields)
+    // Serves "is this user a member?" (both fields) and "all members of a
+    // channel" (the channelId prefix alone), so no separate by_channel index.
+    .index("by_channel_and_user", ["channelId", "userId"])
+    .index("by_user", ["userId"]),
+  // --8<-- [end:memberships_table]
+
+  // --8<-- [start:messages_table]
+  messages: defineTable(messageFields)
+    // Convex appends _creationTime to every index, so this index already
+    // returns a channel's messages in the order they were sent.
+    .index("by_channel", ["channelId"]),
+  // --8<-- [end:messages_table]
+});

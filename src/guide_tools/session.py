@@ -1,0 +1,44 @@
+"""How a notebook gets its clients, the same way on the playground and on a real deployment.
+
+On the playground, a person is a dict of claims. On a real deployment a client
+needs a JWT from your auth provider: put it in `GUIDE_TOKEN_<SUBJECT>` (e.g.
+`GUIDE_TOKEN_ADA` for subject "ada") and the same notebook cell signs in with it.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Mapping
+
+from convex_playground import connect, default_playground, using_real_deployment
+
+
+def start_fresh() -> str:
+    """Empties the playground so that a notebook runs the same top to bottom; says where it runs."""
+    if using_real_deployment():
+        return f"Running against the deployment at {os.environ['CONVEX_URL']}"
+    pg = default_playground()
+    pg.reset()
+    return f"Running against the local playground: {pg.app_dir.name}/convex on convex-test, Node {pg.node_version}"
+
+
+def sign_in(claims: Mapping[str, Any]) -> Any:
+    """A client acting as the person `claims` describe (at least a 'subject')."""
+    if not using_real_deployment():
+        return connect(identity=claims)
+    variable = f"GUIDE_TOKEN_{str(claims['subject']).upper()}"
+    token = os.environ.get(variable)
+    if not token:
+        raise RuntimeError(f"against a real deployment, signing in as {claims['subject']!r} needs a JWT "
+                           f"from your auth provider in ${variable}")
+    return connect(identity=token)
+
+
+def admin():
+    """The playground's admin handle (internal functions, direct table access).
+
+    A real deployment's admin key is not something a notebook should hold, so
+    cells that use this are marked playground-only."""
+    if using_real_deployment():
+        raise RuntimeError("this cell needs the playground's admin handle; it is skipped on a real deployment")
+    return default_playground().admin()

@@ -1,0 +1,60 @@
+"""Helpers the notebooks share: snippet sections read exactly as the site includes them."""
+
+from __future__ import annotations
+
+import pytest
+
+from guide_tools import snippets
+
+
+@pytest.fixture
+def snippet_dir(tmp_path, monkeypatch):
+    monkeypatch.setattr(snippets, "SNIPPETS", tmp_path)
+    (tmp_path / "a.ts").write_text(
+        "import x from 'y';\n"
+        "// --8<-- [start:outer]\n"
+        "export function f() {\n"
+        "  // --8<-- [start:inner]\n"
+        "  return 1;\n"
+        "  // --8<-- [end:inner]\n"
+        "}\n"
+        "// --8<-- [end:outer]\n"
+        "// --8<-- [start:open]\n"
+        "const dangling = 1;\n"
+    )
+    return tmp_path
+
+
+def test_section_is_dedented_and_free_of_nested_markers(snippet_dir):
+    assert snippets.read_section("a.ts", "inner") == "return 1;\n"
+    assert snippets.read_section("a.ts", "outer") == "export function f() {\n  return 1;\n}\n"
+
+
+def test_whole_file_without_markers(snippet_dir):
+    assert "--8<--" not in snippets.read_section("a.ts")
+
+
+def test_missing_section_names_file_and_the_sections_that_exist(snippet_dir):
+    with pytest.raises(snippets.SnippetError, match=r"snippets/a\.ts: no section 'nope' \(sections: inner, open, outer\)"):
+        snippets.read_section("a.ts", "nope")
+
+
+def test_unterminated_section_and_missing_file(snippet_dir):
+    with pytest.raises(snippets.SnippetError, match="'open' has no end marker"):
+        snippets.read_section("a.ts", "open")
+    with pytest.raises(snippets.SnippetError, match="no such file"):
+        snippets.read_section("b.ts", "x")
+
+
+def test_every_section_the_pages_include_exists(repo):
+    """The site's build fails on a missing section too; this says which page asked for it."""
+    import re
+
+    include = re.compile(r'--8<--\s+"snippets/([^":]+)(?::([\w-]+))?"')
+    for page in (repo / "docs").rglob("*.md"):
+        for number, line in enumerate(page.read_text().splitlines(), start=1):
+            for path, section in include.findall(line):
+                try:
+                    snippets.read_section(path, section or None)
+                except snippets.SnippetError as error:
+                    pytest.fail(f"{page.relative_to(repo)}:{number}: {error}")
