@@ -4,6 +4,7 @@
 PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+LAB_PORT ?= 8888
 
 .DEFAULT_GOAL := help
 export NO_MKDOCS_2_WARNING := 1
@@ -28,7 +29,7 @@ test: install ## Run the whole test suite
 	$(PY) -m pytest
 
 lab: install ## Open JupyterLab on the notebooks, with the playground ready
-	cd notebooks && ../$(PY) -m jupyter lab --ip $(HOST) --no-browser
+	cd notebooks && ../$(PY) -m jupyter lab --ip $(HOST) --port $(LAB_PORT) --no-browser $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: install ## Print benchmark numbers (playground latency, site build, notebooks)
 	$(PY) scripts/bench.py
