@@ -43,14 +43,15 @@ def table(headers: list[str], rows: list[list[str]]) -> str:
 
 
 def bench_startup(runs: int) -> None:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        pg = Playground(TINY_APP)
-        times.append((time.perf_counter() - started) * 1000)
-        pg.close()
-    print(f"playground start-up (tiny app, {runs} runs): median {statistics.median(times):.0f} ms, "
-          f"max {max(times):.0f} ms")
+    for label, app in (("tiny test app", TINY_APP), ("reference app", REPO / "snippets")):
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            pg = Playground(app)
+            times.append((time.perf_counter() - started) * 1000)
+            pg.close()
+        print(f"playground start-up ({label}, {runs} runs): median {statistics.median(times):.0f} ms, "
+              f"max {max(times):.0f} ms")
 
 
 def bench_round_trips(count: int) -> None:
