@@ -58,3 +58,21 @@ def test_every_section_the_pages_include_exists(repo):
                     snippets.read_section(path, section or None)
                 except snippets.SnippetError as error:
                     pytest.fail(f"{page.relative_to(repo)}:{number}: {error}")
+
+
+def test_scratch_app_runs_an_edited_copy_without_touching_the_original(repo):
+    from guide_tools.session import scratch_app, write_module
+
+    original = (repo / "tests/fixtures/tiny_app/convex/tasks.ts").read_text()
+    app, pg = scratch_app("test-scratch", repo / "tests/fixtures/tiny_app")
+    try:
+        assert "tasks:list" in {fn.name for fn in pg.functions}
+        write_module(app, "convex/extra.ts", (
+            'import { query } from "./_generated/server";\n'
+            'export const answer = query({ args: {}, handler: async () => 42 });\n'))
+        pg.restart()
+        assert pg.client().query("extra:answer") == 42
+    finally:
+        pg.close()
+    assert (repo / "tests/fixtures/tiny_app/convex/tasks.ts").read_text() == original
+    assert not (repo / "tests/fixtures/tiny_app/convex/extra.ts").exists()

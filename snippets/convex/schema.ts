@@ -70,4 +70,8 @@ export default defineSchema({
     // returns a channel's messages in the order they were sent.
     .index("by_channel", ["channelId"]),
   // --8<-- [end:messages_table]
+
+  // Tables added by later chapters go below their chapter's marker line.
+  // >>> search and embeddings tables
+  // >>> billing, files and webhook tables
 });

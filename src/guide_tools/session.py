@@ -42,3 +42,36 @@ def admin():
     if using_real_deployment():
         raise RuntimeError("this cell needs the playground's admin handle; it is skipped on a real deployment")
     return default_playground().admin()
+
+
+def scratch_app(name: str, source: str | os.PathLike[str] | None = None):
+    """A private copy of a Convex app folder for exercises that change TypeScript.
+
+    The copy lives in build/scratch/<name> (outside the reference app, so a reader's
+    edits never touch snippets/) and is returned with a playground running it.
+    Write a module with `write_module(app, "convex/x.ts", code)` and then call
+    `pg.restart()` to load it. The copy has no node_modules: the playground lends
+    it the guide's.
+    """
+    import shutil
+    from pathlib import Path
+
+    from convex_playground import Playground
+    from convex_playground.playground import DEFAULT_APP, REPO_ROOT
+
+    origin = Path(source) if source is not None else DEFAULT_APP
+    target = REPO_ROOT / "build" / "scratch" / name
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(origin / "convex", target / "convex", ignore=shutil.ignore_patterns("node_modules", "*.test.ts"))
+    (target / "package.json").write_text('{"type": "module", "private": true}\n')
+    return target, Playground(target)
+
+
+def write_module(app, relative_path: str, code: str) -> None:
+    """Writes (or replaces) one file of a scratch app, e.g. "convex/schema.ts"."""
+    from pathlib import Path
+
+    path = Path(app) / relative_path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(code, encoding="utf-8")
