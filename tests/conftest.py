@@ -17,19 +17,37 @@ def repo() -> Path:
     return REPO
 
 
-@pytest.fixture(scope="module")
-def tiny_playground():
-    """A playground on the small second app; each test gets it emptied."""
+def _running(app):
     from convex_playground import Playground
 
-    with Playground(TINY_APP) as pg:
+    with Playground(app) as pg:
         yield pg
+
+
+@pytest.fixture(scope="module")
+def tiny_playground():
+    """A playground on the small second app, shared by a module's tests."""
+    yield from _running(TINY_APP)
+
+
+@pytest.fixture(scope="module")
+def reference_playground():
+    """A playground on the guide's reference app (snippets/)."""
+    yield from _running(REFERENCE_APP)
 
 
 @pytest.fixture
 def tiny(tiny_playground):
+    """The tiny app's playground, emptied for this test."""
     tiny_playground.reset()
     return tiny_playground
+
+
+@pytest.fixture
+def reference(reference_playground):
+    """The reference app's playground, emptied for this test."""
+    reference_playground.reset()
+    return reference_playground
 
 
 @pytest.fixture(autouse=True)

@@ -5,24 +5,15 @@ from __future__ import annotations
 import convex
 import pytest
 
-from convex_playground import ArgumentValidationError, InternalFunctionError, Playground
-
-from .conftest import REFERENCE_APP
+from convex_playground import ArgumentValidationError, InternalFunctionError
 
 ADA = {"subject": "ada", "name": "Ada Lovelace", "email": "ada@example.com"}
 GRACE = {"subject": "grace", "name": "Grace Hopper", "email": "grace@example.com"}
 
 
-@pytest.fixture(scope="module")
-def reference_playground():
-    with Playground(REFERENCE_APP) as pg:
-        yield pg
-
-
 @pytest.fixture
-def pg(reference_playground):
-    reference_playground.reset()
-    return reference_playground
+def pg(reference):
+    return reference
 
 
 @pytest.fixture
