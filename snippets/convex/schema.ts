@@ -68,10 +68,77 @@ export default defineSchema({
   messages: defineTable(messageFields)
     // Convex appends _creationTime to every index, so this index already
     // returns a channel's messages in the order they were sent.
-    .index("by_channel", ["channelId"]),
+    .index("by_channel", ["channelId"])
+    // Full text search over bodies, always within one channel: the filter
+    // field narrows the search before any ranking happens.
+    .searchIndex("search_body", { searchField: "body", filterFields: ["channelId"] }),
   // --8<-- [end:messages_table]
 
   // Tables added by later chapters go below their chapter's marker line.
   // >>> search and embeddings tables
+  // --8<-- [start:embeddings_table]
+  // One embedding per message, in its own table: message documents stay
+  // small for every query that lists them, and the vectors can be rebuilt
+  // (new model, new dimensions) without touching messages.
+  messageEmbeddings: defineTable({
+    messageId: v.id("messages"),
+    // Copied from the message so that vector search can filter on it.
+    channelId: v.id("channels"),
+    embedding: v.array(v.float64()),
+  })
+    .index("by_message", ["messageId"])
+    // 64 must match EMBEDDING_DIMENSIONS in convex/model/embeddings.ts.
+    .vectorIndex("by_embedding", { vectorField: "embedding", dimensions: 64, filterFields: ["channelId"] }),
+  // --8<-- [end:embeddings_table]
   // >>> billing, files and webhook tables
+  // --8<-- [start:billing_tables]
+  // One row per user: the subscription state Polar last told us about.
+  subscriptions: defineTable({
+    userId: v.id("users"),
+    polarSubscriptionId: v.string(),
+    productId: v.string(),
+    status: v.union(
+      v.literal("incomplete"),
+      v.literal("trialing"),
+      v.literal("active"),
+      v.literal("past_due"),
+      v.literal("canceled"),
+      v.literal("unpaid"),
+    ),
+    currentPeriodEnd: v.union(v.number(), v.null()),
+    // When Polar changed the subscription (from the event), so an older
+    // event delivered late can never overwrite a newer state.
+    changedAt: v.number(),
+  })
+    .index("by_user", ["userId"])
+    .index("by_polar_subscription", ["polarSubscriptionId"]),
+  // Every webhook delivery handled, keyed by the provider's message id:
+  // the second delivery of the same event finds its row and changes nothing.
+  webhookEvents: defineTable({
+    source: v.union(v.literal("clerk"), v.literal("polar")),
+    eventId: v.string(),
+    type: v.string(),
+  }).index("by_source_and_event", ["source", "eventId"]),
+  // --8<-- [end:billing_tables]
+  // --8<-- [start:files_table]
+  files: defineTable({
+    ownerId: v.id("users"),
+    // A reference into Convex file storage; the bytes live there, not here.
+    storageId: v.id("_storage"),
+    name: v.string(),
+    contentType: v.union(v.string(), v.null()),
+    size: v.number(),
+  }).index("by_owner", ["ownerId"]),
+  // --8<-- [end:files_table]
+  // --8<-- [start:digests_table]
+  // A user's request for an email digest: written by a mutation, sent later
+  // by a scheduled action that calls the email provider's API.
+  digests: defineTable({
+    userId: v.id("users"),
+    status: v.union(v.literal("queued"), v.literal("sent"), v.literal("failed")),
+    sendAt: v.number(),
+    providerMessageId: v.optional(v.string()),
+    error: v.optional(v.string()),
+  }).index("by_user", ["userId"]),
+  // --8<-- [end:digests_table]
 });

@@ -60,6 +60,14 @@ describe("schema", () => {
         ["by_user", ["userId"]],
       ],
       messages: [["by_channel", ["channelId"]]],
+      messageEmbeddings: [["by_message", ["messageId"]]],
+      subscriptions: [
+        ["by_user", ["userId"]],
+        ["by_polar_subscription", ["polarSubscriptionId"]],
+      ],
+      webhookEvents: [["by_source_and_event", ["source", "eventId"]]],
+      files: [["by_owner", ["ownerId"]]],
+      digests: [["by_user", ["userId"]]],
     });
   });
 });

@@ -8,6 +8,10 @@
  *   node tools/codegen.mjs --check   change nothing; exit 1 naming every file
  *                                    (and every module in api.d.ts) that is
  *                                    missing or out of date
+ *   --app DIR                        the app folder (holding convex/ and maybe
+ *                                    convex.json), relative to the current
+ *                                    directory; default: snippets/, this
+ *                                    script's parent. E.g. `--app flawed-app`.
  *
  * Why: the CLI's codegen first pushes the app to a deployment, which these
  * machines cannot reach. The generated files do not depend on the deployment,
@@ -43,6 +47,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
+// The toolchain: the folder whose node_modules holds convex. Apps given with
+// --app (such as flawed-app/) borrow it.
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const CONVEX_PACKAGE = path.join(PROJECT_ROOT, "node_modules", "convex");
 const CLI_SOURCES = path.join(CONVEX_PACKAGE, "dist", "esm");
@@ -223,8 +229,9 @@ async function loadCliCodegen() {
  * The functions folder, as the CLI reads it from convex.json. Options that
  * change what codegen writes are refused rather than silently ignored.
  */
-function readFunctionsDir() {
-  const configPath = path.join(PROJECT_ROOT, "convex.json");
+/** @param {string} appRoot */
+function readFunctionsDir(appRoot) {
+  const configPath = path.join(appRoot, "convex.json");
   let functions = "convex/";
   if (existsSync(configPath)) {
     const config = JSON.parse(readFileSync(configPath, "utf8"));
@@ -239,7 +246,7 @@ function readFunctionsDir() {
     }
     functions = config.functions ?? functions;
   }
-  const functionsDir = path.resolve(PROJECT_ROOT, functions);
+  const functionsDir = path.resolve(appRoot, functions);
   if (existsSync(path.join(functionsDir, "convex.config.ts")) || existsSync(path.join(functionsDir, "convex.config.js"))) {
     throw new UsageError("this app defines components (convex.config.ts); their codegen needs a deployment");
   }
@@ -371,15 +378,38 @@ function writeFiles(generatedDir, files) {
   return changes;
 }
 
+const USAGE = "usage: node tools/codegen.mjs [--check] [--app DIR]";
+
+/**
+ * @param {string[]} argv
+ * @returns {{ check: boolean, appRoot: string }}
+ */
+function parseArguments(argv) {
+  let check = false;
+  let appRoot = PROJECT_ROOT;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--check") {
+      check = true;
+    } else if (arg === "--app") {
+      const dir = argv[++i];
+      if (dir === undefined || dir.startsWith("--")) throw new UsageError(`--app needs a folder; ${USAGE}`);
+      appRoot = path.resolve(process.cwd(), dir);
+    } else {
+      throw new UsageError(`unknown argument ${arg}; ${USAGE}`);
+    }
+  }
+  if (!existsSync(path.join(appRoot, "convex"))) {
+    throw new UsageError(`${appRoot} has no convex/ folder: it is not a Convex app`);
+  }
+  return { check, appRoot };
+}
+
 /** @param {string[]} argv */
 async function main(argv) {
-  const unknown = argv.filter((arg) => arg !== "--check");
-  if (unknown.length > 0) {
-    throw new UsageError(`unknown argument ${unknown.join(" ")}; usage: node tools/codegen.mjs [--check]`);
-  }
-  const check = argv.includes("--check");
+  const { check, appRoot } = parseArguments(argv);
   delete process.env.CONVEX_VERBOSE; // see the header: the CLI's logger is stubbed out
-  const functionsDir = readFunctionsDir();
+  const functionsDir = readFunctionsDir(appRoot);
   const generatedDir = path.join(functionsDir, "_generated");
   const shown = path.relative(process.cwd(), generatedDir) || generatedDir;
   const cli = await loadCliCodegen();
