@@ -8,7 +8,7 @@ LAB_PORT ?= 8888
 
 .DEFAULT_GOAL := help
 export NO_MKDOCS_2_WARNING := 1
-.PHONY: help install serve build notebooks test lab bench links clean lock
+.PHONY: help install serve build notebooks test lab bench bench-links links clean lock
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -34,9 +34,12 @@ lab: install ## Open JupyterLab on the notebooks, with the playground ready
 bench: install ## Print benchmark numbers (playground latency, site build, notebooks)
 	$(PY) scripts/bench.py
 
+bench-links: install ## Only the link checker benchmark: ours vs lychee, linkchecker, markdown-link-check (~6 min)
+	$(PY) scripts/bench_links.py
+
 links: install ## Check every link in the guide, external ones too; report in build/link-report.md
 	@mkdir -p build
-	$(PY) scripts/check_links.py --format markdown --output build/link-report.md; status=$$?; \
+	$(PY) scripts/check_links.py --format markdown --output build/link-report.md $(LINKCHECK_ARGS); status=$$?; \
 	  cat build/link-report.md; exit $$status
 
 lock: ## Re-pin requirements.lock from requirements.in (needs pip-tools)

@@ -1,0 +1,324 @@
+"""Markdown: the links a page contains and the headings it defines.
+
+markdown-it-py does the parsing, so code spans, fenced and indented code,
+reference definitions and HTML are told apart exactly as a CommonMark renderer
+would. Two MkDocs/Python-Markdown habits are bridged first, keeping every line
+where it was so line numbers stay true:
+
+* admonitions (``!!! note``), collapsibles (``??? tip``) and content tabs
+  (``=== "Tab"``) indent their body by four spaces; CommonMark would call that
+  an indented code block and hide its links, so the bodies are dedented;
+* Python-Markdown accepts ``#Heading`` without a space; CommonMark does not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from .comments import find_urls
+from .htmlscan import scan_html
+from .model import Kind
+
+_BLOCK_MARKER = re.compile(r"^(?P<indent>[ ]*)(?:!!!|\?\?\?\+?|===\+?)(?:[ \t]|$)")
+_FENCE_OPEN = re.compile(r"^(?P<indent>[ ]{0,3})(?P<fence>`{3,}|~{3,})")
+_ATX_NO_SPACE = re.compile(r"^(?P<indent>[ ]{0,3})(?P<hashes>#{1,6})(?=[^#\s])")
+_ATTR_LIST = re.compile(r"\{:?[ \t]*([^}\n]*?)[ \t]*\}")
+_ATTR_LIST_AT_END = re.compile(r"[ \t]*\{:?[ \t]*([^}\n]*?)[ \t]*\}[ \t]*$")
+_ATTR_ID = re.compile(r"(?:^|[ \t])#([^\s}#.]+)")
+_FOOTNOTE_DEF = re.compile(r"^[ ]{0,3}\[\^([^\]\s]+)\]:", re.MULTILINE)
+_FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+_EMOJI = re.compile(r":[a-z0-9_+-]+:")
+_SNIPPET_INLINE = re.compile(r"""^[ \t]*(?P<esc>;?)-{1,}8<-{1,}[ \t]+(?P<q>["'])(?P<path>[^"']+)(?P=q)""")
+_SNIPPET_BLOCK = re.compile(r"^[ \t]*-{1,}8<-{1,}[ \t]*$")
+
+
+@dataclass
+class FoundLink:
+    target: str
+    line: int  # 0-based line in the scanned text
+    kind: Kind
+
+
+@dataclass
+class MarkdownScan:
+    links: list[FoundLink] = field(default_factory=list)
+    # (level, plain text, explicit {#id} or None, 0-based line)
+    headings: list[tuple[int, str, str | None, int]] = field(default_factory=list)
+    attr_ids: set[str] = field(default_factory=set)  # {#id} on anything but headings
+    html_ids: set[str] = field(default_factory=set)  # id= / <a name=> in raw HTML
+    footnote_ids: set[str] = field(default_factory=set)
+    includes: list[FoundLink] = field(default_factory=list)  # --8<-- targets
+
+
+def unwrap_indented_blocks(lines: list[str]) -> list[str]:
+    """Dedent the bodies of admonitions / tabs / details by four spaces and
+    blank their marker lines. Line count is unchanged. Nested blocks work
+    because a dedented body is scanned again as the loop moves on."""
+
+    out = list(lines)
+    i = 0
+    fence: tuple[str, int] | None = None
+    while i < len(out):
+        line = out[i]
+        if fence is not None:
+            char, length = fence
+            stripped = line.strip()
+            if stripped.startswith(char * length) and set(stripped) == {char}:
+                fence = None
+            i += 1
+            continue
+        opened = _FENCE_OPEN.match(line)
+        if opened:
+            fence = (opened.group("fence")[0], len(opened.group("fence")))
+            i += 1
+            continue
+        marker = _BLOCK_MARKER.match(line)
+        if marker:
+            indent = len(marker.group("indent"))
+            body_prefix = " " * (indent + 4)
+            out[i] = ""
+            j = i + 1
+            while j < len(out) and (out[j].strip() == "" or out[j].startswith(body_prefix)):
+                if out[j].startswith(body_prefix):
+                    out[j] = out[j][:indent] + out[j][indent + 4:]
+                j += 1
+        i += 1
+    return out
+
+
+def fix_atx_headings(lines: list[str]) -> list[str]:
+    """``#Title`` is a heading to Python-Markdown; give CommonMark its space."""
+
+    out: list[str] = []
+    fence: str | None = None
+    for line in lines:
+        opened = _FENCE_OPEN.match(line)
+        if fence is None and opened:
+            fence = opened.group("fence")[0] * 3
+        elif fence is not None and line.strip().startswith(fence):
+            fence = None
+        elif fence is None and not line.startswith("    "):
+            line = _ATX_NO_SPACE.sub(lambda m: f"{m.group('indent')}{m.group('hashes')} ", line)
+        out.append(line)
+    return out
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True})
+    md.enable(["table", "strikethrough"])
+    md.use(front_matter_plugin).use(footnote_plugin)
+    # Keep footnote definitions where they are written (the tail rule moves
+    # referenced ones to the end and drops the rest): their links are links too.
+    md.core.ruler.disable("footnote_tail")
+    # Keep destinations exactly as written: no percent-encoding, and nothing is
+    # rejected (javascript: etc. are reported as skipped, not silently lost).
+    md.normalizeLink = lambda url: url  # type: ignore[method-assign]
+    md.normalizeLinkText = lambda url: url  # type: ignore[method-assign]
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    return md
+
+
+class MarkdownScanner:
+    """Reusable (the parser is built once); not thread-safe."""
+
+    def __init__(self, emoji: bool = False, snippets: bool = False) -> None:
+        self._md = _parser()
+        self._emoji = emoji
+        self._snippets = snippets
+
+    def scan(self, text: str) -> MarkdownScan:
+        raw_lines = text.split("\n")
+        lines = fix_atx_headings(unwrap_indented_blocks(raw_lines))
+        env: dict = {}
+        tokens = self._md.parse("\n".join(lines), env)
+        result = MarkdownScan()
+        ref_hrefs: set[str] = set()
+        for ref in (env.get("references") or {}).values():
+            href = ref.get("href", "")
+            ref_hrefs.add(href)
+            line = (ref.get("map") or [0])[0]
+            # the definition may span lines ("[x]:\n  url"): use the line with the url
+            line = self._line_with(raw_lines, href, line, (ref.get("map") or [line, line + 1])[1]) or line
+            result.links.append(FoundLink(href, line, Kind.REFERENCE))
+        self._walk(tokens, raw_lines, result, ref_hrefs)
+        for match in _FOOTNOTE_DEF.finditer(text):
+            result.footnote_ids.add(f"fn:{match.group(1)}")
+        refs_seen: dict[str, int] = {}
+        for match in _FOOTNOTE_REF.finditer(text):
+            label = match.group(1)
+            refs_seen[label] = refs_seen.get(label, 0) + 1
+            n = refs_seen[label]
+            result.footnote_ids.add(f"fnref:{label}" if n == 1 else f"fnref{n}:{label}")
+        if self._snippets:
+            result.includes.extend(_snippet_includes(raw_lines))
+        return result
+
+    @staticmethod
+    def _line_with(lines: list[str], needle: str, start: int, end: int) -> int | None:
+        for idx in range(max(start, 0), min(max(end, start + 1), len(lines))):
+            if needle in lines[idx]:
+                return idx
+        return None
+
+    def _walk(self, tokens: list[Token], lines: list[str], result: MarkdownScan, ref_hrefs: set[str]) -> None:
+        heading_level: int | None = None
+        for tok in tokens:
+            if tok.type == "heading_open":
+                heading_level = int(tok.tag[1])
+                continue
+            if tok.type == "heading_close":
+                heading_level = None
+                continue
+            if tok.type == "html_block" and tok.map:
+                self._html(tok.content, tok.map[0], result)
+                continue
+            if tok.type != "inline" or not tok.map:
+                continue
+            start, end = tok.map
+            if heading_level is not None:
+                self._heading(tok, heading_level, start, result)
+            else:
+                for match in _ATTR_LIST.finditer(tok.content):
+                    result.attr_ids.update(_ATTR_ID.findall(match.group(1)))
+            self._inline(tok.children or [], start, end, lines, result, ref_hrefs)
+
+    def _heading(self, tok: Token, level: int, line: int, result: MarkdownScan) -> None:
+        parts: list[str] = []
+        for child in tok.children or []:
+            if child.type in ("text", "code_inline"):
+                parts.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                parts.append(" ")
+        text = "".join(parts)
+        explicit: str | None = None
+        attrs = _ATTR_LIST_AT_END.search(text)
+        if attrs:
+            ids = _ATTR_ID.findall(attrs.group(1))
+            explicit = ids[-1] if ids else None
+            text = text[: attrs.start()]
+        if self._emoji:
+            text = _EMOJI.sub("", text)
+        text = " ".join(text.split())
+        result.headings.append((level, text, explicit, line))
+
+    def _inline(
+        self,
+        children: list[Token],
+        start: int,
+        end: int,
+        lines: list[str],
+        result: MarkdownScan,
+        ref_hrefs: set[str],
+    ) -> None:
+        line = start
+        depth = 0  # inside link text: a URL there is the label, not a new link
+        for child in children:
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            elif child.type == "link_open":
+                depth += 1
+                href = str(child.attrs.get("href", ""))
+                kind = Kind.AUTOLINK if child.markup == "autolink" else Kind.INLINE
+                self._add(href, kind, line, start, end, lines, result, ref_hrefs)
+            elif child.type == "link_close":
+                depth = max(0, depth - 1)
+            elif child.type == "image":
+                self._add(str(child.attrs.get("src", "")), Kind.INLINE, line, start, end, lines, result, ref_hrefs)
+            elif child.type == "html_inline":
+                parsed = scan_html(child.content)
+                result.html_ids.update(parsed.ids)
+                for href, _ in parsed.links:
+                    self._add(href, Kind.HTML, line, start, end, lines, result, set())
+                line += child.content.count("\n")
+            elif child.type == "text" and depth == 0:
+                for url, _ in find_urls(child.content):
+                    self._add(url, Kind.BARE, line, start, end, lines, result, set())
+            elif child.type == "code_inline":
+                pass
+
+    def _add(
+        self,
+        href: str,
+        kind: Kind,
+        line: int,
+        start: int,
+        end: int,
+        lines: list[str],
+        result: MarkdownScan,
+        ref_hrefs: set[str],
+    ) -> None:
+        if not href:
+            return
+        if line < len(lines) and href in lines[line]:
+            result.links.append(FoundLink(href, line, kind))
+            return
+        found = self._line_with(lines, href, start, end)
+        if found is not None:
+            result.links.append(FoundLink(href, found, kind))
+        elif href in ref_hrefs:
+            return  # a use of [label]: the definition line is reported instead
+        else:
+            result.links.append(FoundLink(href, min(line, max(end - 1, start)), kind))
+
+    def _html(self, content: str, first_line: int, result: MarkdownScan) -> None:
+        parsed = scan_html(content)
+        result.html_ids.update(parsed.ids)
+        for href, rel_line in parsed.links:
+            result.links.append(FoundLink(href, first_line + rel_line - 1, Kind.HTML))
+        if parsed.has_markdown_attr:
+            # md_in_html: Markdown inside the block is rendered; parse the text
+            # between tags as Markdown, on the same lines.
+            inner = re.sub(r"<[^>\n]*>", lambda m: " " * len(m.group()), content)
+            sub = self.scan(inner)
+            for link in sub.links:
+                result.links.append(FoundLink(link.target, first_line + link.line, link.kind))
+            for level, text, explicit, line in sub.headings:
+                result.headings.append((level, text, explicit, first_line + line))
+            result.attr_ids |= sub.attr_ids
+
+
+def _snippet_includes(lines: list[str]) -> list[FoundLink]:
+    """pymdownx.snippets ``--8<-- "file"`` lines and ``--8<--`` blocks. These
+    live inside code fences by design, so they are scanned on raw lines."""
+
+    found: list[FoundLink] = []
+    in_block = False
+    for idx, line in enumerate(lines):
+        if _SNIPPET_BLOCK.match(line):
+            in_block = not in_block
+            continue
+        if in_block:
+            name = line.strip()
+            if name and not name.startswith(";"):
+                found.append(FoundLink(name, idx, Kind.INCLUDE))
+            continue
+        match = _SNIPPET_INLINE.match(line)
+        if match and not match.group("esc"):
+            found.append(FoundLink(match.group("path"), idx, Kind.INCLUDE))
+    return found
+
+
+def heading_anchor_ids(
+    scan: MarkdownScan,
+    slugify: Callable[[str, str], str],
+    separator: str,
+) -> list[str]:
+    """Ids Python-Markdown's toc gives the headings, in order: an explicit
+    ``{#id}`` wins; others are slugified and made unique against every id
+    already on the page, explicit ones included (toc reserves those first)."""
+
+    from .slugs import unique_id
+
+    used: set[str] = set(scan.attr_ids)
+    used.update(explicit for _, _, explicit, _ in scan.headings if explicit)
+    ids: list[str] = []
+    for _, text, explicit, _ in scan.headings:
+        ids.append(explicit if explicit else unique_id(slugify(text, separator), used))
+    return ids
