@@ -9,8 +9,8 @@ import { action, internalAction, internalMutation, internalQuery, query } from "
 import { requireIdentity, requireUser } from "./model/auth";
 import { EMBEDDING_DIMENSIONS, embedText, words } from "./model/embeddings";
 import { pageChannelMessages } from "./model/repositories/search";
+import { checkLimit } from "./model/services/messages";
 import {
-  checkSearchLimit,
   DEFAULT_SEARCH_LIMIT,
   loadSimilarMessages,
   MAX_SIMILAR_LIMIT,
@@ -42,7 +42,7 @@ export const similar = action({
   // The annotation breaks a type cycle: this module's type feeds `internal`.
   handler: async (ctx, { channelId, text, limit = DEFAULT_SEARCH_LIMIT }): Promise<SimilarMessage[]> => {
     await requireIdentity(ctx);
-    checkSearchLimit(limit, MAX_SIMILAR_LIMIT);
+    checkLimit(limit, MAX_SIMILAR_LIMIT);
     if (words(text).length === 0) {
       return [];
     }

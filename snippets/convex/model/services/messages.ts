@@ -63,7 +63,8 @@ async function withAuthorNames(ctx: QueryCtx, messages: Doc<"messages">[]): Prom
 // --8<-- [end:join_authors]
 
 // `v.number()` accepts 2.5 and -1; the range is a rule, so it lives here.
-function checkLimit(limit: number, max: number): number {
+// Search limits use it too (services/search.ts).
+export function checkLimit(limit: number, max: number): number {
   if (!Number.isInteger(limit) || limit < 1 || limit > max) {
     throw appError({ code: "INVALID_LIMIT", message: `Expected a whole number from 1 to ${max}, got ${limit}.` });
   }

@@ -3,9 +3,9 @@
 import type { Doc, Id } from "../../_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "../../_generated/server";
 import { words } from "../embeddings";
-import { appError } from "../errors";
 import { getEmbedding, getMessage, searchChannelMessages, upsertEmbedding } from "../repositories/search";
 import { requireMembership } from "./channels";
+import { checkLimit } from "./messages";
 
 export const DEFAULT_SEARCH_LIMIT = 20;
 export const MAX_SEARCH_LIMIT = 100;
@@ -14,12 +14,6 @@ export const MAX_SIMILAR_LIMIT = 50;
 
 export type SimilarMessage = { message: Doc<"messages">; score: number };
 
-export function checkSearchLimit(limit: number, max: number): number {
-  if (!Number.isInteger(limit) || limit < 1 || limit > max) {
-    throw appError({ code: "INVALID_LIMIT", message: `Expected a whole number from 1 to ${max}, got ${limit}.` });
-  }
-  return limit;
-}
 
 // --8<-- [start:search_rule]
 export async function searchMessagesAsMember(
@@ -30,7 +24,7 @@ export async function searchMessagesAsMember(
   limit: number = DEFAULT_SEARCH_LIMIT,
 ): Promise<Doc<"messages">[]> {
   await requireMembership(ctx, reader, channelId);
-  checkSearchLimit(limit, MAX_SEARCH_LIMIT);
+  checkLimit(limit, MAX_SEARCH_LIMIT);
   // No words, no search: an empty box shows nothing instead of an error.
   if (words(text).length === 0) {
     return [];
