@@ -8,7 +8,7 @@ import type { Id } from "./_generated/dataModel";
 import { action, internalAction, internalMutation, internalQuery, query } from "./_generated/server";
 import { requireIdentity, requireUser } from "./model/auth";
 import { EMBEDDING_DIMENSIONS, embedText, words } from "./model/embeddings";
-import { pageChannelMessages } from "./model/repositories/search";
+import { paginateMessages } from "./model/repositories/messages";
 import { checkLimit } from "./model/services/messages";
 import {
   DEFAULT_SEARCH_LIMIT,
@@ -104,7 +104,7 @@ export const messagesToEmbed = internalQuery({
     continueCursor: v.string(),
   }),
   handler: async (ctx, { channelId, paginationOpts }) => {
-    const result = await pageChannelMessages(ctx, channelId, paginationOpts);
+    const result = await paginateMessages(ctx, channelId, paginationOpts, "asc");
     return {
       page: result.page.map(({ _id, body }) => ({ _id, body })),
       isDone: result.isDone,

@@ -9,16 +9,7 @@ import { api } from "../convex/_generated/api";
 import type { Id } from "../convex/_generated/dataModel";
 import { MAX_COUNTED } from "../convex/model/services/activity";
 import { DISPLAY_NAME_MAX } from "../convex/profiles";
-import { expectAppError, expectValidationError, newBackend, signIn, type Backend } from "./support/backend";
-
-async function channelWithMembers(t: Backend) {
-  const ada = await signIn(t, "ada");
-  const grace = await signIn(t, "grace");
-  const linus = await signIn(t, "linus");
-  const channelId = await ada.as.mutation(api.channels.create, { name: "general" });
-  await grace.as.mutation(api.channels.join, { channelId });
-  return { ada, grace, linus, channelId };
-}
+import { channelWithMembers, expectAppError, expectValidationError, newBackend, signIn, type Backend } from "./support/backend";
 
 async function rolesIn(t: Backend, channelId: Id<"channels">) {
   const memberships = await t.run((ctx) =>

@@ -6,6 +6,7 @@ import { api, internal } from "../convex/_generated/api";
 import type { Id } from "../convex/_generated/dataModel";
 import { MAX_MESSAGE_LENGTH, MAX_MESSAGE_LIMIT } from "../convex/model/services/messages";
 import {
+  channelWithMembers,
   expectAppError,
   expectValidationError,
   identityFor,
@@ -14,16 +15,6 @@ import {
   type Backend,
   type Caller,
 } from "./support/backend";
-
-/** Ada owns #general and Grace has joined it; Linus is signed up but outside. */
-async function channelWithMembers(t: Backend) {
-  const ada = await signIn(t, "ada");
-  const grace = await signIn(t, "grace");
-  const linus = await signIn(t, "linus");
-  const channelId = await ada.as.mutation(api.channels.create, { name: "general" });
-  await grace.as.mutation(api.channels.join, { channelId });
-  return { ada, grace, linus, channelId };
-}
 
 async function sendNumbered(as: Caller, channelId: Id<"channels">, count: number, from = 1): Promise<void> {
   for (let n = from; n < from + count; n++) {

@@ -75,3 +75,13 @@ export async function expectValidationError(call: Promise<unknown>): Promise<voi
   expect(error).not.toBeInstanceOf(ConvexError);
   expect(String(error)).toMatch(/Validator error|ArgumentValidationError/);
 }
+
+/** Ada owns #general and Grace has joined it; Linus is signed up but outside. */
+export async function channelWithMembers(t: Backend) {
+  const ada = await signIn(t, "ada");
+  const grace = await signIn(t, "grace");
+  const linus = await signIn(t, "linus");
+  const channelId = await ada.as.mutation(api.channels.create, { name: "general" });
+  await grace.as.mutation(api.channels.join, { channelId });
+  return { ada, grace, linus, channelId };
+}

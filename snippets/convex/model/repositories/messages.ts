@@ -33,13 +33,14 @@ export async function paginateMessages(
   ctx: QueryCtx,
   channelId: Id<"channels">,
   paginationOpts: PaginationOptions,
+  // Newest first by default: the first page is what a chat shows on open, and
+  // each further page scrolls back in time. Batch jobs walk oldest first.
+  order: "asc" | "desc" = "desc",
 ): Promise<PaginationResult<Doc<"messages">>> {
-  // Newest first: the first page is what a chat shows on open, and each
-  // further page scrolls back in time.
   return await ctx.db
     .query("messages")
     .withIndex("by_channel", (q) => q.eq("channelId", channelId))
-    .order("desc")
+    .order(order)
     .paginate(paginationOpts);
 }
 

@@ -1,6 +1,5 @@
 // Data access for search: the `search_body` full text index on messages and
 // the `messageEmbeddings` table behind vector search.
-import type { PaginationOptions, PaginationResult } from "convex/server";
 import type { Doc, Id } from "../../_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "../../_generated/server";
 
@@ -55,13 +54,3 @@ export async function getMessage(ctx: QueryCtx, messageId: Id<"messages">): Prom
   return await ctx.db.get("messages", messageId);
 }
 
-export async function pageChannelMessages(
-  ctx: QueryCtx,
-  channelId: Id<"channels">,
-  paginationOpts: PaginationOptions,
-): Promise<PaginationResult<Doc<"messages">>> {
-  return await ctx.db
-    .query("messages")
-    .withIndex("by_channel", (q) => q.eq("channelId", channelId))
-    .paginate(paginationOpts);
-}
