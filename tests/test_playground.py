@@ -379,3 +379,10 @@ def test_an_app_that_fails_to_load_reports_why(tmp_path):
     (app / "convex" / "oops.ts").write_text("export const x = ;\n")
     with pytest.raises(SidecarDiedError, match="oops.ts"):
         Playground(app)
+
+
+def test_the_tiny_apps_generated_code_is_what_codegen_writes():
+    # Same tool as the reference app's: snippets/tools/codegen.mjs --app.
+    result = subprocess.run(["node", "tools/codegen.mjs", "--app", str(TINY_APP), "--check"],
+                            cwd=REPO / "snippets", capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
