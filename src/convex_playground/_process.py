@@ -26,6 +26,10 @@ from .errors import PlaygroundError, SidecarDiedError
 
 SIDECAR_DIR = Path(__file__).parent / "sidecar"
 _EOF = object()
+# A request's time limit is enforced by the sidecar itself, which answers with an
+# error and keeps its database. Python waits this much longer before deciding that
+# the sidecar no longer answers at all (e.g. a function stuck in a loop).
+SIDECAR_GRACE_S = 10.0
 
 
 def _die_with_parent() -> None:  # runs in the child between fork and exec
@@ -109,8 +113,9 @@ class SidecarProcess:
             answer = self._answers.get(timeout=timeout)
         except queue.Empty:
             self.terminate()
-            raise PlaygroundError(f"the playground did not answer within {timeout:.0f} s while {doing}; "
-                                  "it was stopped. Call restart() to start a new one.") from None
+            raise PlaygroundError(f"the playground's Node sidecar did not answer within {timeout:.0f} s while {doing} "
+                                  "(a function stuck in a loop blocks it), so it was stopped and its in-memory "
+                                  "database is lost. Call restart() to start a new one.") from None
         if answer is _EOF:
             self._answers.put(_EOF)  # every later call fails the same way
             raise self._died(doing)
@@ -125,20 +130,25 @@ class SidecarProcess:
         """Sends one request and returns its `result`; raises on a transport failure.
 
         An error *inside* the request comes back as {"ok": False, "error": {...}}
-        and is returned to the caller to turn into the right exception.
+        and is returned to the caller to turn into the right exception. So does
+        running past `timeout` seconds (kind "CallTimeout"): the sidecar keeps
+        its data. Only a sidecar silent for SIDECAR_GRACE_S more is stopped.
         """
         doing = f"running {fields.get('name') or op}"
         with self._lock:
             if not self.alive or self.process.stdin is None:
                 raise self._died(doing)
             request_id = next(self._ids)
-            line = json.dumps({"id": request_id, "op": op, "args": fields}) + "\n"
+            message: dict[str, Any] = {"id": request_id, "op": op, "args": fields}
+            if timeout is not None:
+                message["timeoutMs"] = timeout * 1000
+            line = json.dumps(message) + "\n"
             try:
                 self.process.stdin.write(line.encode("utf-8"))
                 self.process.stdin.flush()
             except (BrokenPipeError, ValueError):
                 raise self._died(doing) from None
-            answer = self._next_answer(timeout, doing)
+            answer = self._next_answer(None if timeout is None else timeout + SIDECAR_GRACE_S, doing)
         if answer.get("id") != request_id:
             raise PlaygroundError(f"the playground answered request {answer.get('id')} when {request_id} was asked")
         return answer

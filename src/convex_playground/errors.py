@@ -19,6 +19,7 @@ __all__ = [
     "InternalFunctionError",
     "PlaygroundError",
     "SidecarDiedError",
+    "CallTimeoutError",
 ]
 
 
@@ -28,6 +29,11 @@ class PlaygroundError(RuntimeError):
 
 class SidecarDiedError(PlaygroundError):
     """The Node process behind the playground is gone; `restart()` starts a new one."""
+
+
+class CallTimeoutError(PlaygroundError, TimeoutError):
+    """A call ran past the playground's `call_timeout`. The sidecar answered anyway and
+    its database is intact; the function may still finish in the background."""
 
 
 class FunctionError(ConvexExecutionError):

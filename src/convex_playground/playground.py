@@ -28,6 +28,7 @@ from convex.values import coerce_args_to_convex, convex_to_json, json_to_convex
 from ._process import SidecarProcess
 from .errors import (
     ArgumentValidationError,
+    CallTimeoutError,
     ConvexError,
     FunctionError,
     InternalFunctionError,
@@ -47,7 +48,7 @@ _CLAIM_NAMES = {"sub": "subject", "iss": "issuer", "given_name": "givenName", "f
 def _toolchain() -> Path:
     """The folder whose node_modules holds convex, convex-test and tsx."""
     folder = Path(os.environ.get("CONVEX_PLAYGROUND_TOOLCHAIN", DEFAULT_APP))
-    for package in ("convex", "convex-test", "tsx", "@sinonjs/fake-timers"):
+    for package in ("convex", "convex-test", "tsx", "@sinonjs/fake-timers", "cron-parser"):
         if not (folder / "node_modules" / package / "package.json").is_file():
             raise PlaygroundError(
                 f"{folder / 'node_modules' / package} is missing: run `make install` "
@@ -102,6 +103,8 @@ def _raise_for(error: dict) -> None:
         raise UnknownFunctionError(None, message, error.get("known", []), kind=kind)
     if kind == "BadRequest":
         raise PlaygroundError(message)
+    if kind == "CallTimeout":
+        raise CallTimeoutError(message)
     raise FunctionError(function, message, kind=kind or "FunctionError", stack=error.get("stack"))
 
 
@@ -116,11 +119,38 @@ class FunctionInfo:
 
 @dataclass(frozen=True)
 class ScheduledRun:
+    """One run of a scheduled function or a cron, as `advance()` reports it.
+
+    `id` is the `_scheduled_functions` document's id for a scheduled function
+    and the cron's name (from crons.ts) for a cron. `scheduled_time` is when the
+    run was due, in ms since the epoch; it ran with the clock set to that time.
+    `error` is the message a failed run recorded (a deployment stores it in
+    `_scheduled_functions` too).
+    """
+
     id: str
     name: str
     args: Any
-    state: str  # success | failed | canceled
+    state: str  # success | failed
     error: str | None
+    kind: str = "scheduled"  # scheduled | cron
+    scheduled_time: float = 0.0
+    duration_ms: float = 0.0
+    metrics: Metrics = Metrics()
+    logs: tuple[LogLine, ...] = ()
+
+    @classmethod
+    def from_wire(cls, run: dict) -> "ScheduledRun":
+        return cls(id=run["id"], name=run["name"], args=json_to_convex(run["args"]), state=run["state"],
+                   error=run.get("error"), kind=run["kind"], scheduled_time=float(run["scheduledTime"]),
+                   duration_ms=float(run.get("durationMs", 0.0)), metrics=Metrics.from_wire(run.get("metrics")),
+                   logs=tuple(LogLine(**line) for line in run.get("logs", [])))
+
+    def as_call(self) -> CallRecord:
+        """The run as a `pg.calls` entry (kind "scheduled" or "cron", no identity)."""
+        return CallRecord(function=self.name, kind=self.kind, args=self.args if isinstance(self.args, dict) else {},
+                          identity=None, ok=self.state == "success", error=self.error, duration_ms=self.duration_ms,
+                          metrics=self.metrics, logs=self.logs)
 
 
 @dataclass(frozen=True)
@@ -304,6 +334,11 @@ class Playground:
     It runs the app's own functions on convex-test, Convex's mock backend, in a
     Node process. The database is in memory and starts empty. Use it as a
     context manager, or call `close()`.
+
+    `call_timeout` (seconds, None for no limit): a call, or an `advance()`, that
+    runs longer raises `CallTimeoutError`; the database is kept. Only if the Node
+    process stops answering altogether (a function stuck in a loop) is it stopped,
+    and the error then says the data is lost.
     """
 
     def __init__(self, app_dir: str | os.PathLike[str] | None = None, *, enforce_limits: bool = True,
@@ -375,20 +410,68 @@ class Playground:
         return AdminClient(self, identity)
 
     # ------------------------------------------------------------------ time
+    # The clock: what Date.now() returns in the app's functions. It follows the
+    # wall clock (so timestamps look real) plus the time advance() has added,
+    # unless freeze_clock() stopped it; it never goes backwards. In a query or
+    # mutation, Date.now() stays at the time the function began, as in Convex.
+    #
+    # Scheduled functions (runAfter / runAt) and crons (convex/crons.ts) never
+    # run by themselves: they run when advance() or run_scheduled() is called,
+    # each with the clock set to its own due time, in due-time order.
+
     def advance(self, ms: float) -> list[ScheduledRun]:
-        """Moves the clock `ms` milliseconds on and runs every scheduled function that falls due."""
+        """Moves the clock `ms` milliseconds on, running what falls due on the way.
+
+        Every scheduled function and cron due between now and now + `ms` runs,
+        one at a time, in due-time order (ties in the order they were
+        scheduled), each seeing `Date.now()` equal to its due time. A function
+        scheduled by one of them runs too if it falls due inside the window; so
+        does each cron occurrence. Returns the runs; they also go to `calls`
+        (kind "scheduled" or "cron") with their logs and metrics. A failed run
+        does not raise: its `state` is "failed" and `error` has the message.
+        """
         result = self._result(self._request("advance", ms=ms))
+        runs = [ScheduledRun.from_wire(run) for run in result["ran"]]
+        self.calls.extend(run.as_call() for run in runs)
         self._dispatch(result.get("updates", []))
-        return [ScheduledRun(id=r["id"], name=r["name"], args=json_to_convex(r["args"]), state=r["state"],
-                             error=r.get("error")) for r in result["ran"]]
+        return runs
 
     def run_scheduled(self) -> list[ScheduledRun]:
-        """Runs the scheduled functions that are already due (e.g. `runAfter(0, ...)`)."""
+        """Runs every scheduled function and cron already due on the clock (`advance(0)`).
+
+        Due means its time is at or before `now()`. The clock follows the wall
+        clock, so a `runAfter(1000)` is due once a second has passed; call
+        `freeze_clock()` first for results that do not depend on how long
+        your code took.
+        """
         return self.advance(0)
 
+    def now(self) -> int:
+        """The playground clock, in ms since the epoch (what `Date.now()` returns in a function now)."""
+        return int(self._result(self._request("clock", action="read"))["now"])
+
+    def freeze_clock(self) -> int:
+        """Stops the clock where it is: from now on only `advance()` moves it. Returns the time."""
+        return int(self._result(self._request("clock", action="freeze"))["now"])
+
+    def unfreeze_clock(self) -> int:
+        """Lets the clock follow the wall clock again, from the time it shows now. Returns the time."""
+        return int(self._result(self._request("clock", action="unfreeze"))["now"])
+
     def scheduled(self) -> list[dict[str, Any]]:
-        """Every scheduled function the app has created, with its state."""
+        """Every scheduled function the app has created, with its state (and `error` when it failed)."""
         return json_to_convex(self._result(self._request("scheduled"))["jobs"])
+
+    def crons(self) -> list[dict[str, Any]]:
+        """The app's cron jobs (convex/crons.ts): name, function, args, schedule and `nextRun` (ms since the epoch).
+
+        They are deployed when the playground starts (and at `reset()`): an
+        interval cron first runs then, the others at their next time in UTC.
+        A deployment spreads runs by a random delay; the playground runs each
+        exactly on its schedule (minute 0 when `minuteUTC` is left out).
+        """
+        crons = self._result(self._request("crons"))["crons"]
+        return [{**cron, "args": json_to_convex(cron["args"])} for cron in crons]
 
     # ------------------------------------------------------------------ HTTP actions
     def fetch(self, path: str, *, method: str = "GET", headers: Mapping[str, str] | None = None,
@@ -404,7 +487,8 @@ class Playground:
 
     # ------------------------------------------------------------------ data
     def reset(self) -> None:
-        """Empties the database and drops every subscription; the sidecar keeps running."""
+        """Empties the database, drops every subscription and pending scheduled function, puts the
+        clock back on the wall clock (unfrozen) and deploys the crons again; the sidecar keeps running."""
         self._result(self._request("reset"))
         for ref in self._subscriptions.values():
             sub = ref()

@@ -6,6 +6,10 @@
 // 2. load: convex-test keeps its in-memory database class private. The
 //    playground needs it to count the documents a `.filter()` scan reads (as a
 //    real deployment does), so the module is loaded with one extra export line.
+//    Its scheduler is changed so that the playground's clock drives it
+//    (scheduler_hooks.mjs).
+
+import { patchConvexTestScheduler } from "./scheduler_hooks.mjs";
 
 let fallbackParent;
 
@@ -39,5 +43,5 @@ export async function load(url, context, nextLoad) {
   if (!source.includes("class DatabaseFake")) {
     throw new Error(`convex-test at ${url} no longer defines DatabaseFake; the playground's read counting needs updating`);
   }
-  return { ...result, source: source + EXTRA_EXPORTS, shortCircuit: true };
+  return { ...result, source: patchConvexTestScheduler(source, url) + EXTRA_EXPORTS, shortCircuit: true };
 }

@@ -10,14 +10,14 @@ import { createInterface } from "node:readline";
 import { join, relative, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import { format } from "node:util";
-import FakeTimers from "@sinonjs/fake-timers";
 import { convexTest } from "convex-test";
 import { makeFunctionReference } from "convex/server";
 import { convexToJson, jsonToConvex } from "convex/values";
+import { readCrons } from "./crons.mjs";
 import { measure } from "./instrument.mjs";
+import { createScheduler } from "./scheduler.mjs";
 
 const bootStarted = performance.now();
-const realNow = () => Math.round(performance.timeOrigin + performance.now());
 
 // ---------------------------------------------------------------- arguments
 const appDir = (() => {
@@ -119,12 +119,23 @@ const catalog = await buildCatalog(functionModules);
 const newBackend = () => convexTest({ schema, modules: glob, transactionLimits: enforceLimits });
 let t = newBackend();
 
-// Scheduled functions run on convex-test's timers. The clock is fake so that a
-// notebook decides when they run: it follows real time between requests, and
-// jumps ahead only when asked to advance.
-const clock = FakeTimers.install({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"], now: realNow() });
-let clockOffsetMs = 0;
-const syncClock = () => clock.setSystemTime(realNow() + clockOffsetMs);
+const cronsModule = functionModules.find(({ modulePath }) => modulePath === "crons");
+
+/** The app's crons, checked as a deployment checks them when they are pushed. */
+async function loadCrons() {
+  if (cronsModule === undefined) return [];
+  const where = `convex/${relative(convexDir, cronsModule.file)}`;
+  const crons = readCrons(await import(pathToFileURL(cronsModule.file).href), where)
+    .map((cron) => ({ ...cron, args: jsonToConvex(cron.args) }));
+  for (const cron of crons) {
+    const kind = catalog.get(normaliseName(cron.functionName))?.kind;
+    if (kind !== "mutation" && kind !== "action") {
+      throw new Error(`${where}: cron "${cron.identifier}" calls ${cron.functionName}, which is not a mutation or action of this app`);
+    }
+  }
+  return crons;
+}
+const cronJobs = await loadCrons();
 
 // ---------------------------------------------------------------- logs
 let logSink = null;
@@ -227,32 +238,20 @@ async function refreshSubscriptions() {
 }
 
 // ---------------------------------------------------------------- scheduler
+// Scheduled functions and crons run on the playground's clock, when a request
+// asks (advance); see scheduler.mjs.
+const scheduler = createScheduler({
+  observe: runObserved,
+  functionKind: (name) => catalog.get(normaliseName(name))?.kind,
+  runFunction: (kind, name, args) => t[kind](makeFunctionReference(normaliseName(name)), args),
+  crons: () => cronJobs,
+  failure: (message, functionName) => new RequestError("FunctionError", message, { function: functionName }),
+});
+
+const scheduledRunToJson = ({ args, ...run }) => ({ ...run, args: toJson(args) });
+
 async function scheduledFunctions() {
   return t.run((ctx) => ctx.db.system.query("_scheduled_functions").collect());
-}
-
-async function runDue(advanceMs) {
-  const before = new Map((await scheduledFunctions()).map((job) => [job._id, job.state.kind]));
-  if (advanceMs > 0) {
-    clockOffsetMs += advanceMs;
-    await clock.tickAsync(advanceMs);
-  }
-  // Functions that run may schedule more with runAfter(0): keep going until
-  // nothing due is left, with a bound against a function that reschedules itself.
-  // A timer set while timers fire is due 1 ms later (fake-timers' rule for a
-  // zero delay), so each further round moves the clock on by that millisecond.
-  for (let round = 0; round < 100; round++) {
-    await clock.tickAsync(round === 0 ? 0 : 1);
-    if (round > 0) clockOffsetMs += 1;
-    await t.finishInProgressScheduledFunctions();
-    const now = Date.now();
-    const due = (await scheduledFunctions()).filter((job) => job.state.kind === "pending" && job.scheduledTime <= now);
-    if (due.length === 0) break;
-  }
-  const after = await scheduledFunctions();
-  return after
-    .filter((job) => before.get(job._id) !== job.state.kind && job.state.kind !== "pending")
-    .map((job) => ({ id: job._id, name: job.name, args: toJson(job.args[0] ?? {}), state: job.state.kind, error: job.state.error ?? null, scheduledTime: job.scheduledTime }));
 }
 
 // ---------------------------------------------------------------- admin table access
@@ -288,7 +287,6 @@ const handlers = {
 
   async call({ kind, name, args, identity, admin }) {
     const entry = resolveFunction(name, kind, Boolean(admin));
-    syncClock();
     const ref = makeFunctionReference(entry.name);
     const outcome = await runObserved(() => accessorFor(identity)[kind](ref, jsonToConvex(args ?? {})));
     const updates = kind === "query" ? [] : await refreshSubscriptions();
@@ -299,7 +297,6 @@ const handlers = {
 
   async subscribe({ subId, name, args, identity }) {
     const entry = resolveFunction(name, "query", false);
-    syncClock();
     const sub = { name: entry.name, args: jsonToConvex(args ?? {}), identity };
     const result = await evaluateSubscription(sub);
     sub.last = JSON.stringify(result);
@@ -312,30 +309,36 @@ const handlers = {
     return {};
   },
 
-  async advance({ ms }) {
+  async advance({ ms }, signal) {
     if (typeof ms !== "number" || ms < 0 || !Number.isFinite(ms)) throw new RequestError("BadRequest", `advance needs a number of milliseconds >= 0, got ${ms}`);
-    syncClock();
-    const outcome = await runObserved(() => runDue(ms));
-    if (outcome.error !== undefined) throw outcome.error;
-    return { ran: outcome.value, logs: outcome.logs, metrics: outcome.metrics, updates: await refreshSubscriptions(), now: Date.now() };
+    const ran = await scheduler.advance(ms, signal);
+    return { ran: ran.map(scheduledRunToJson), updates: await refreshSubscriptions(), now: scheduler.now() };
+  },
+
+  async clock({ action }) {
+    if (action === "freeze") scheduler.freeze();
+    else if (action === "unfreeze") scheduler.unfreeze();
+    else if (action !== "read") throw new RequestError("BadRequest", `unknown clock action "${action}"`);
+    return { now: scheduler.now() };
+  },
+
+  async crons() {
+    return { crons: scheduler.crons().map(({ args, ...cron }) => ({ ...cron, args: toJson(args) })) };
   },
 
   async scheduled() {
-    syncClock();
-    return { jobs: toJson((await scheduledFunctions()).map(({ _id, name, args, scheduledTime, state }) => ({ id: _id, name, args: args[0] ?? {}, scheduledTime, state: state.kind }))) };
+    return { jobs: toJson((await scheduledFunctions()).map(({ _id, name, args, scheduledTime, state }) => ({ id: _id, name, args: args[0] ?? {}, scheduledTime, state: state.kind, error: state.error ?? null }))) };
   },
 
   async table({ action, ...args }) {
     const run = tableOps[action];
     if (!run) throw new RequestError("BadRequest", `unknown table operation "${action}"`);
-    syncClock();
     const value = await run(args);
     const updates = ["list", "get", "count"].includes(action) ? [] : await refreshSubscriptions();
     return { value: toJson(value), updates };
   },
 
   async http({ method, path, headers, body }) {
-    syncClock();
     const outcome = await runObserved(() => t.fetch(path, { method, headers, body: body ?? undefined }));
     if (outcome.error !== undefined) return { error: describeError(outcome.error, `HTTP ${method} ${path}`), logs: outcome.logs };
     const response = outcome.value;
@@ -369,6 +372,7 @@ const handlers = {
   async reset() {
     t = newBackend();
     subscriptions.clear();
+    scheduler.reset();
     return {};
   },
 };
@@ -379,6 +383,31 @@ const reply = (message) => out.write(JSON.stringify(message) + "\n");
 
 const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
 lines.on("close", () => process.exit(0)); // the Python side went away: so do we
+
+// A request may say how long it may take (timeoutMs). Past that, it is answered
+// with a CallTimeout error and the next request is served: the database stays
+// as it is. (JavaScript cannot stop the function itself; an action that is
+// still waiting finishes in the background.)
+function describeRequest(request) {
+  const args = request.args ?? {};
+  if (request.op === "advance") return scheduler.running() ? `the scheduled ${scheduler.running().name}` : "advance()";
+  if (request.op === "http") return `HTTP ${args.method} ${args.path}`;
+  return args.name ?? request.op;
+}
+
+/** For a request with a time limit: the signal that fires at the limit, and a race against it. */
+function timeLimitFor(request) {
+  if (!(request.timeoutMs > 0)) return null;
+  const signal = AbortSignal.timeout(request.timeoutMs);
+  const expired = new Promise((_, reject) => {
+    signal.addEventListener("abort", () => {
+      const seconds = (request.timeoutMs / 1000).toFixed(1).replace(/\.0$/, "");
+      reject(new RequestError("CallTimeout", `${describeRequest(request)} did not finish within ${seconds} s (the playground's ` +
+        "call_timeout). The database is intact; the function may still be running in the background.", { function: request.args?.name ?? null }));
+    }, { once: true });
+  });
+  return { signal, race: (work) => Promise.race([work, expired]) };
+}
 
 let queue = Promise.resolve();
 lines.on("line", (line) => {
@@ -393,7 +422,9 @@ lines.on("line", (line) => {
     const handler = handlers[request.op];
     try {
       if (!handler) throw new RequestError("BadRequest", `unknown op "${request.op}"`);
-      reply({ id: request.id, ok: true, result: await handler(request.args ?? {}) });
+      const limit = timeLimitFor(request);
+      const work = handler(request.args ?? {}, limit?.signal);
+      reply({ id: request.id, ok: true, result: await (limit ? limit.race(work) : work) });
     } catch (error) {
       reply({ id: request.id, ok: false, error: describeError(error, request.args?.name ?? null) });
     }
