@@ -19,7 +19,7 @@ import json
 import os
 import threading
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
@@ -135,9 +135,9 @@ class ScheduledRun:
     error: str | None
     kind: str = "scheduled"  # scheduled | cron
     scheduled_time: float = 0.0
-    duration_ms: float = 0.0
-    metrics: Metrics = Metrics()
-    logs: tuple[LogLine, ...] = ()
+    duration_ms: float = field(default=0.0, repr=False)
+    metrics: Metrics = field(default=Metrics(), repr=False)
+    logs: tuple[LogLine, ...] = field(default=(), repr=False)
 
     @classmethod
     def from_wire(cls, run: dict) -> "ScheduledRun":
