@@ -451,7 +451,11 @@ class Playground:
         return int(self._result(self._request("clock", action="read"))["now"])
 
     def freeze_clock(self) -> int:
-        """Stops the clock where it is: from now on only `advance()` moves it. Returns the time."""
+        """Stops the clock where it is: from now on only `advance()` moves it. Returns the time.
+
+        Frozen means frozen everywhere: `Date.now()` does not move inside an action
+        either (its setTimeout still waits in real time).
+        """
         return int(self._result(self._request("clock", action="freeze"))["now"])
 
     def unfreeze_clock(self) -> int:
