@@ -223,6 +223,13 @@ def test_a_scheduled_run_past_the_time_limit_names_the_function():
         assert labels(pg) == ["keep me"]
 
 
+def test_a_mutation_that_never_ends_is_reported_as_holding_the_database():
+    with Playground(SCHED_APP, call_timeout=1.0) as pg:
+        with pytest.raises(CallTimeoutError, match="jobs:waitForever did not finish within 1 s .*stuck inside a query or mutation"):
+            pg.client().mutation("jobs:waitForever")
+        assert pg.alive
+
+
 def test_a_sidecar_that_stops_answering_is_stopped_and_says_the_data_is_lost(monkeypatch):
     monkeypatch.setattr(_process, "SIDECAR_GRACE_S", 1.0)
     with Playground(SCHED_APP, call_timeout=0.5) as pg:

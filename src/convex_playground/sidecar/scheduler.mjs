@@ -189,6 +189,9 @@ export function createScheduler({ observe, functionKind, runFunction, crons, fai
     /** The job running now, for error messages. */
     running: () => running,
 
+    /** Whether a query or mutation is in progress (it holds convex-test's database until it ends). */
+    inTransaction: () => clock.pinnedAt !== null,
+
     /**
      * Runs every job due at or before now + `ms` (see the top of this file)
      * and returns what ran. Stops between two jobs once `signal` is aborted.

@@ -402,8 +402,12 @@ function timeLimitFor(request) {
   const expired = new Promise((_, reject) => {
     signal.addEventListener("abort", () => {
       const seconds = (request.timeoutMs / 1000).toFixed(1).replace(/\.0$/, "");
+      const state = scheduler.inTransaction()
+        ? "It is stuck inside a query or mutation, which holds the database: every later call will wait for it. " +
+          "Call restart() (the data is lost)."
+        : "The database is intact; the function may still be running in the background.";
       reject(new RequestError("CallTimeout", `${describeRequest(request)} did not finish within ${seconds} s (the playground's ` +
-        "call_timeout). The database is intact; the function may still be running in the background.", { function: request.args?.name ?? null }));
+        `call_timeout). ${state}`, { function: request.args?.name ?? null }));
     }, { once: true });
   });
   return { signal, race: (work) => Promise.race([work, expired]) };
