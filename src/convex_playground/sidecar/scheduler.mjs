@@ -12,11 +12,11 @@
 //
 // The scheduler: convex-test hands every scheduled function to this module
 // (scheduler_hooks.mjs) instead of to a timer; crons come from crons.mjs.
-// Nothing runs by itself: `runDue(target)` runs every job due at or before
-// `target`, one at a time, in due-time order (ties in the order they were
+// Nothing runs by itself: `advance(ms)` runs every job due at or before
+// now + ms, one at a time, in due-time order (ties in the order they were
 // scheduled), each with the clock set to its own due time; a job that a
 // running job schedules joins the queue and runs in the same call if it falls
-// due in time. Then the clock is moved to `target`.
+// due in time. Then the clock is moved to now + ms.
 //
 // Actions keep Node's real setTimeout: an action that waits 100 ms returns
 // after 100 ms of real time.
