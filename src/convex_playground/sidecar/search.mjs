@@ -12,7 +12,8 @@
 //   half weight, up to 16 such terms (lib.rs compile_tokens_with_typo_tolerance,
 //   `boost *= 0.5` for prefix matches; MAX_PREFIX_MATCHES_PER_QUERY_TERM);
 // * scores a document by BM25 (Tantivy's Bm25Weight: k1 = 1.2, b = 0.75, the
-//   document frequencies and average length over the whole index);
+//   document frequencies and average length over the whole index, in 32-bit
+//   floats, with the document's length stored in Tantivy's one-byte form);
 // * orders by score, then newest first (the result's index key is
 //   [-score, -creationTime, id]: lib.rs step 7), and returns at most 1024
 //   candidates (MAX_CANDIDATE_REVISIONS); reading past them fails
@@ -21,10 +22,9 @@
 //   equality filters on fields not in `filterFields`, and more than 8 of them
 //   (lib.rs compile; MAX_FILTER_CONDITIONS).
 //
-// Documented differences that remain: Tantivy stores document lengths in a
-// lossy one-byte form (exact up to about 40 terms), here they are exact; the
-// score is computed in 32-bit floats as Tantivy does, but summed in a
-// different order, so near-ties may break differently.
+// A difference that remains: a deployment sums a document's per-term scores
+// in its own order, so scores that differ only in the last bits of a 32-bit
+// float may break ties differently.
 //
 // The patch replaces how DatabaseFake resolves a "Search" query source (both
 // for streamed queries and for `.paginate()`); other sources are untouched.
@@ -43,6 +43,27 @@ const B = 0.75;
 const PREFIX_BOOST = 0.5;
 
 // ---------------------------------------------------------------- text
+
+// Tantivy keeps a document's length (its number of terms) in one byte: exact
+// below 24, then four significant bits (tantivy src/fieldnorm/code.rs). BM25
+// sees the largest storable length not above the real one.
+const STORABLE_LENGTHS = Array.from({ length: 256 }, (_, byte) => {
+  if (byte < 24) return byte;
+  const bits = (byte - 24) & 0b111;
+  const shift = (byte - 24) >> 3;
+  return 24 + (shift === 0 ? bits : (bits | 8) * 2 ** (shift - 1));
+});
+
+function storedLength(length) {
+  let low = 0;
+  let high = STORABLE_LENGTHS.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (STORABLE_LENGTHS[middle] <= length) low = middle;
+    else high = middle - 1;
+  }
+  return STORABLE_LENGTHS[low];
+}
 
 const WORD = /[\p{Alphabetic}\p{N}]+/gu;
 
@@ -142,11 +163,12 @@ function rankCandidates(database, source) {
   }
   const weights = weightedTerms(queryTerms, documentFrequency.keys());
   const documents = indexed.length;
-  const averageLength = totalTerms / documents;
+  const f32 = Math.fround;
+  const averageLength = f32(totalTerms / documents);
   const termWeights = [...weights].filter(([term]) => documentFrequency.has(term)).map(([term, boost]) => {
     const frequency = documentFrequency.get(term);
-    const idf = Math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5));
-    return { term, weight: Math.fround(boost * idf * (1 + K1)) };
+    const idf = f32(Math.log(f32(1 + f32(f32(documents - frequency + 0.5) / f32(frequency + 0.5)))));
+    return { term, weight: f32(f32(idf * (1 + K1)) * boost) };
   });
 
   const candidates = [];
@@ -154,12 +176,12 @@ function rankCandidates(database, source) {
     if (!equalities.every(({ fieldPath, value }) => compareValues(valueAt(doc, fieldPath), value) === 0)) continue;
     let score = 0;
     let matched = false;
-    const norm = K1 * (1 - B + (B * terms.length) / averageLength);
+    const norm = f32(K1 * f32(1 - B + f32(f32(B * storedLength(terms.length)) / averageLength)));
     for (const { term, weight } of termWeights) {
       const tf = frequencies.get(term);
       if (tf === undefined) continue;
       matched = true;
-      score = Math.fround(score + Math.fround((weight * tf) / (tf + norm)));
+      score = f32(score + f32(weight * f32(tf / f32(tf + norm))));
     }
     if (matched) candidates.push({ doc, key: [score, doc._creationTime, doc._id] });
   }
