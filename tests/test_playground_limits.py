@@ -114,6 +114,10 @@ def test_return_values_over_16_mib_are_refused(pg):
                       "Value is too nested (nested 65 levels deep > maximum nesting 64)")
 
 
+def test_an_unsupported_return_value_keeps_the_convex_librarys_message(pg):
+    assert "is not a supported Convex type" in refused(pg.client().query, "values:returnFunction")
+
+
 def test_a_mutation_whose_result_is_too_large_rolls_back(pg):
     client = pg.client()
     assert "return value is too large" in refused(client.mutation, "values:storeThenReturnTooMuch")

@@ -103,7 +103,17 @@ export function measureValue(value) {
     }
     return checked(size, nesting + 1);
   }
-  return { size: getConvexSize(value), nesting: 0 };
+  return { size: leafSize(value), nesting: 0 };
+}
+
+// A value Convex cannot store (a function, a Map) is left for the Convex
+// library to refuse with its own message when it serialises the value.
+function leafSize(value) {
+  try {
+    return getConvexSize(value);
+  } catch {
+    return 0;
+  }
 }
 
 /** Sums an object's fields (skipping the names in `skip`, and undefined values). */
