@@ -91,8 +91,7 @@ def bench_admin_table(rows: int) -> None:
             started = time.perf_counter()
             work()
             timings.append(f"{label} {(time.perf_counter() - started) * 1000:.0f} ms")
-    print(f"
-admin handle on a {rows:,}-row table: " + ", ".join(timings))
+    print(f"\nadmin handle on a {rows:,}-row table: " + ", ".join(timings))
 
 
 def bench_site() -> None:

@@ -183,6 +183,13 @@ def test_admin_seeds_and_reads_a_table_past_the_function_limits(pg):
         "Scanned too many documents")
 
 
+def test_an_admin_insert_is_one_transaction(pg):
+    rows = [{"n": n, "even": n % 2 == 0} for n in range(20_000)] + [{"n": "not a number", "even": True}]
+    with pytest.raises(FunctionError, match="Validator error"):
+        pg.admin().insert("rows", rows)
+    assert pg.admin().count("rows") == 0
+
+
 # ---------------------------------------------------------------- search
 
 
