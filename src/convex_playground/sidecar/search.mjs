@@ -97,7 +97,7 @@ function compileSearch(database, source) {
   const printable = `${tableName}.${indexName}`;
   const index = database._schema?.tables.get(tableName)?.searchIndexes?.find((found) => found.indexDescriptor === indexName);
   if (database._schema && index === undefined) {
-    throw new Error(`Cannot search with index "${printable}": the schema declares no search index "${indexName}" on table "${tableName}".`);
+    throw new Error(`Index ${printable} not found.`); // indexing/src/index_registry.rs index_not_found_error
   }
   let text = null;
   let searchField = null;
