@@ -5,6 +5,7 @@ Prints
   1. playground start-up time;
   2. round-trip latency (median, p95) and mutations/s of calls from Python,
      beside the same calls made straight on convex-test inside Node, as a ratio;
+     and the admin handle seeding, counting and reading a 40,000-row table;
   3. site build time, cold (no notebook cache) and cached;
   4. each notebook's execution time in a fresh kernel;
   5. the link checker benchmark, when scripts/bench_links.py is present.
@@ -80,6 +81,19 @@ def bench_round_trips(count: int) -> None:
                  "node calls/s"], rows))
 
 
+def bench_admin_table(rows: int) -> None:
+    with Playground(TINY_APP) as pg:
+        admin = pg.admin()
+        documents = [{"text": f"t{i}", "priority": i % 10, "done": False} for i in range(rows)]
+        timings = []
+        for label, work in (("insert", lambda: admin.insert("tasks", documents)), ("count", lambda: admin.count("tasks")),
+                            ("table", lambda: admin.table("tasks"))):
+            started = time.perf_counter()
+            work()
+            timings.append(f"{label} {(time.perf_counter() - started) * 1000:.0f} ms")
+    print(f"\nadmin handle on a {rows:,}-row table: " + ", ".join(timings))
+
+
 def bench_site() -> None:
     env = {**os.environ}
     env.pop("CONVEX_URL", None)
@@ -120,13 +134,15 @@ def bench_notebooks() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--calls", type=int, default=1000, help="calls per round-trip case (default 1000)")
-    parser.add_argument("--skip", action="append", default=[], choices=["startup", "roundtrip", "site", "notebooks", "links"])
+    parser.add_argument("--skip", action="append", default=[], choices=["startup", "roundtrip", "admin", "site", "notebooks", "links"])
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     if "startup" not in args.skip:
         bench_startup(5)
     if "roundtrip" not in args.skip:
         bench_round_trips(args.calls)
+    if "admin" not in args.skip:
+        bench_admin_table(40_000)
     if "site" not in args.skip:
         bench_site()
     if "notebooks" not in args.skip:

@@ -289,13 +289,20 @@ class PlaygroundClient:
 
 class AdminClient(PlaygroundClient):
     """What a deployment's admin key (or the dashboard) can do: call internal
-    functions and read and write tables directly, e.g. to seed data."""
+    functions and read and write tables directly, e.g. to seed data.
+
+    Table access is a seeding and inspection tool, not a function: it is not
+    held to the per-function limits (documents and bytes read or written), so
+    one `insert` seeds tens of thousands of rows in one transaction and
+    `count`/`table` read whole tables. Every document still obeys the schema and
+    the deployment's document limits (1 MiB, 16 levels of nesting, ...) unless the
+    playground was started with `enforce_limits=False`."""
 
     _admin = True
 
     def insert(self, table: str, document: Mapping[str, Any] | list[Mapping[str, Any]]) -> Any:
-        """Inserts one document (returns its id) or a list (returns their ids), unvalidated by functions
-        but checked against the schema."""
+        """Inserts one document (returns its id) or a list (returns their ids, all in one transaction),
+        unvalidated by functions but checked against the schema and the document limits."""
         many = isinstance(document, list)
         documents = document if many else [document]
         ids = self._table("insert", table=table, documents=[convex_to_json(coerce_args_to_convex(dict(d))) for d in documents])
@@ -339,6 +346,12 @@ class Playground:
     runs longer raises `CallTimeoutError`; the database is kept. Only if the Node
     process stops answering altogether (a function stuck in a loop) is it stopped,
     and the error then says the data is lost.
+
+    With `enforce_limits=True` (the default) functions meet the deployment's
+    limits, with its error messages: per transaction (documents and bytes read
+    and written, ...) and on values (a document over 1 MiB or nested deeper than
+    16 levels, arrays over 8192 elements, objects over 1024 fields, top-level
+    fields starting with `_`, arguments or return values over 16 MiB).
     """
 
     def __init__(self, app_dir: str | os.PathLike[str] | None = None, *, enforce_limits: bool = True,

@@ -10,7 +10,9 @@
 // * Scanned documents. convex-test applies `.filter()` before counting, so a
 //   filtered table scan would look as cheap as an index lookup. A real
 //   deployment counts every document the scan passes over, so we count the
-//   documents that the filter rejected too, up to where the caller stopped.
+//   documents that the filter rejected too, up to where the caller stopped,
+//   for streamed queries and for `.paginate()` alike.
+import "./search.mjs"; // ranks search results; it must patch the query source before the wrappers below
 import { __playgroundDatabaseFake as DatabaseFake } from "convex-test";
 import { TransactionMetricsTracker } from "convex-test/dist/transactionMetrics.js";
 import { getDocumentSize } from "convex/values";
@@ -77,7 +79,7 @@ const originalQueryNext = database.queryNext;
 database.startQuery = function (query) {
   const queryId = originalStartQuery.call(this, query);
   const hasFilter = (query.operators ?? []).some((operator) => "filter" in operator);
-  if (hasFilter && query.source?.type !== "Search") {
+  if (hasFilter) {
     const { sortedDocs, limit } = this._resolveQuerySource(query);
     if (!scans.has(this)) scans.set(this, new Map());
     scans.get(this).set(queryId, { docs: sortedDocs, position: 0, returned: 0, limit });
@@ -108,4 +110,27 @@ database.queryNext = function (queryId) {
     scans.get(this).delete(queryId);
   }
   return result;
+};
+
+// `.paginate()` reads documents in one go (DatabaseFake.paginate); convex-test
+// then counts only the documents of the page. Every document the filter
+// rejected on the way was read too: charge it as it is rejected.
+const originalPaginate = database.paginate;
+database.paginate = function (request) {
+  const resolveSource = this._resolveQuerySource;
+  this._resolveQuerySource = function (query) {
+    const resolved = resolveSource.call(this, query);
+    const accepts = resolved.filterFn;
+    const filterFn = (doc) => {
+      const accepted = accepts(doc);
+      if (!accepted) activeTracker?.trackRead(getDocumentSize(doc));
+      return accepted;
+    };
+    return { ...resolved, filterFn };
+  };
+  try {
+    return originalPaginate.call(this, request);
+  } finally {
+    delete this._resolveQuerySource; // the prototype's method shows through again
+  }
 };

@@ -16,6 +16,7 @@ import { convexToJson, jsonToConvex } from "convex/values";
 import { readCrons } from "./crons.mjs";
 import { measure } from "./instrument.mjs";
 import { createScheduler } from "./scheduler.mjs";
+import { adminDatabase, guardFunctionValues, installValueLimits, withoutFunctionLimits } from "./limits.mjs";
 
 const bootStarted = performance.now();
 
@@ -26,6 +27,7 @@ const appDir = (() => {
   return process.argv[at + 1];
 })();
 const enforceLimits = !process.argv.includes("--no-limits");
+if (enforceLimits) installValueLimits();
 const answerFdAt = process.argv.indexOf("--answer-fd");
 const answerFd = answerFdAt === -1 ? 3 : Number(process.argv[answerFdAt + 1]);
 const convexDir = join(appDir, "convex");
@@ -86,6 +88,7 @@ async function buildCatalog(functionModules) {
     } catch (error) {
       throw new Error(`could not load convex/${relative(convexDir, file)}: ${error?.stack ?? error}`);
     }
+    if (enforceLimits) guardFunctionValues(module, modulePath);
     for (const [exportName, exported] of Object.entries(module)) {
       const kind = kindOf(exported);
       if (kind === null || kind === "httpAction") continue;
@@ -255,23 +258,33 @@ async function scheduledFunctions() {
 }
 
 // ---------------------------------------------------------------- admin table access
-const SEED_CHUNK = 4000; // stays under the 16,000 documents-written limit per transaction
+// The admin handle is not a function: its work runs without the per-transaction
+// limits (see withoutFunctionLimits), so one insert seeds any number of rows,
+// atomically, and count/list read whole tables. Bulk work goes straight to the
+// database inside one transaction (still checked against the schema and the
+// document limits), without serialising each document as a function would.
+const tableScan = (table, limit) => ({ source: { type: "FullTableScan", tableName: table, order: "asc" }, operators: limit ? [{ limit }] : [] });
+
+async function inAdminTransaction(work) {
+  let result;
+  await t.run(async () => {
+    result = work(adminDatabase());
+  });
+  return result;
+}
 
 const tableOps = {
-  async insert({ table, documents }) {
-    const ids = [];
-    for (let i = 0; i < documents.length; i += SEED_CHUNK) {
-      const chunk = documents.slice(i, i + SEED_CHUNK).map(jsonToConvex);
-      ids.push(...(await t.run(async (ctx) => Promise.all(chunk.map((doc) => ctx.db.insert(table, doc))))));
-    }
-    return ids;
-  },
-  list: ({ table, limit }) => t.run((ctx) => (limit ? ctx.db.query(table).take(limit) : ctx.db.query(table).collect())),
+  insert: ({ table, documents }) => inAdminTransaction((db) => documents.map((doc) => db.insert(table, jsonToConvex(doc)))),
+  list: ({ table, limit }) => inAdminTransaction((db) => db._evaluateQuery(tableScan(table, limit))),
   get: ({ id }) => t.run((ctx) => ctx.db.get(id)),
   patch: ({ id, fields }) => t.run((ctx) => ctx.db.patch(id, jsonToConvex(fields))),
   replace: ({ id, document }) => t.run((ctx) => ctx.db.replace(id, jsonToConvex(document))),
   delete: ({ id }) => t.run((ctx) => ctx.db.delete(id)),
-  count: ({ table }) => t.run(async (ctx) => (await ctx.db.query(table).collect()).length),
+  count: ({ table }) => inAdminTransaction((db) => {
+    let documents = 0;
+    db._iterateDocs(table, () => (documents += 1));
+    return documents;
+  }),
 };
 
 // ---------------------------------------------------------------- requests
@@ -333,7 +346,7 @@ const handlers = {
   async table({ action, ...args }) {
     const run = tableOps[action];
     if (!run) throw new RequestError("BadRequest", `unknown table operation "${action}"`);
-    const value = await run(args);
+    const value = await withoutFunctionLimits(() => run(args));
     const updates = ["list", "get", "count"].includes(action) ? [] : await refreshSubscriptions();
     return { value: toJson(value), updates };
   },
