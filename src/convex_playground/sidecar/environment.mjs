@@ -1,0 +1,99 @@
+// What `process.env` holds for app code: the app's own variables and the two
+// URLs a deployment provides (CONVEX_CLOUD_URL, CONVEX_SITE_URL), nothing of
+// the machine's environment. Also the variables an app declares the typed way,
+// `defineApp({ env: { NAME: v.string() } })` in convex/convex.config.ts, which
+// a deployment checks when code is pushed and when a variable changes.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { parseEnv } from "node:util";
+
+export const SYSTEM_VARIABLES = ["CONVEX_CLOUD_URL", "CONVEX_SITE_URL"];
+const LAUNCHER_VARIABLE = "CONVEX_PLAYGROUND_APP_ENV";
+
+export class EnvError extends Error {}
+
+/**
+ * The app's variables, as the Python side passed them (JSON in one launcher
+ * variable): a dotenv file's, with explicitly given ones over them.
+ */
+export function appVariablesFromLauncher() {
+  const raw = process.env[LAUNCHER_VARIABLE];
+  const { variables = {}, file = null } = raw ? JSON.parse(raw) : {};
+  return { ...(file ? parseEnv(readFileSync(file, "utf8")) : {}), ...variables };
+}
+
+/**
+ * Empties `process.env` and fills it with what a deployment's functions see.
+ * Node and the module loaders have read what they need by now.
+ */
+export function installAppEnvironment(variables, urls) {
+  for (const name of Object.keys(process.env)) delete process.env[name];
+  Object.assign(process.env, variables, { CONVEX_CLOUD_URL: urls.cloudUrl, CONVEX_SITE_URL: urls.siteUrl });
+}
+
+/** `defineApp({ env })` declarations from convex/convex.config.ts, or {} when it declares none. */
+export async function declaredVariables(convexDir) {
+  const file = ["ts", "js", "mts", "mjs"].map((ext) => join(convexDir, `convex.config.${ext}`)).find(existsSync);
+  if (!file) return {};
+  let definition;
+  try {
+    definition = (await import(pathToFileURL(file).href)).default;
+  } catch {
+    // A convex.config.ts that does not load is reported where components are loaded.
+    return {};
+  }
+  return definition?._env ?? {};
+}
+
+// A declared validator is string-like: v.string(), v.literal("..."), a union of those, maybe v.optional().
+function accepts(validator, value) {
+  if (validator.kind === "string") return true;
+  if (validator.kind === "literal") return validator.value === value;
+  if (validator.kind === "union") return validator.members.some((member) => accepts(member, value));
+  return false;
+}
+
+function expected(validator) {
+  if (validator.kind === "string") return "a string";
+  if (validator.kind === "literal") return JSON.stringify(validator.value);
+  if (validator.kind === "union") return validator.members.map(expected).join(" | ");
+  return validator.kind;
+}
+
+/** Checks values against declarations with the deployment's messages; throws an EnvError. */
+export function checkDeclared(declarations, env) {
+  const missing = Object.entries(declarations)
+    .filter(([name, validator]) => validator.isOptional !== "optional" && env[name] === undefined)
+    .map(([name]) => name);
+  if (missing.length > 0) {
+    throw new EnvError(`Required environment variables are not set: ${missing.join(", ")}. ` +
+      "Set them in the Convex dashboard or CLI before pushing (here: Playground(app, env={...})).");
+  }
+  for (const [name, validator] of Object.entries(declarations)) {
+    if (env[name] !== undefined && !accepts(validator, env[name])) {
+      throw new EnvError(`Environment variable ${name} does not match its declared validator: ` +
+        `expected ${expected(validator)}, got ${JSON.stringify(env[name])}`);
+    }
+  }
+}
+
+/** Sets (or, with value null, removes) one variable, refusing what a deployment refuses. */
+export function setVariable(declarations, name, value) {
+  if (typeof name !== "string" || !/^[a-zA-Z][a-zA-Z0-9_]*$/.test(name)) {
+    throw new EnvError(`"${name}" is not a valid environment variable name: use letters, digits and underscores, starting with a letter`);
+  }
+  if (SYSTEM_VARIABLES.includes(name)) {
+    throw new EnvError(`${name} is set by the deployment (here, the playground's own loopback URL) and cannot be changed`);
+  }
+  if (value === null) {
+    if (declarations[name] && declarations[name].isOptional !== "optional") {
+      throw new EnvError(`Cannot delete required environment variables: ${name}. These are declared as required in the app definition.`);
+    }
+    delete process.env[name];
+    return;
+  }
+  if (typeof value !== "string") throw new EnvError(`the value of ${name} must be a string, not ${typeof value}`);
+  checkDeclared({ [name]: declarations[name] ?? { kind: "string" } }, { [name]: value });
+  process.env[name] = value;
+}
