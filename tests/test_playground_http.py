@@ -126,6 +126,14 @@ def test_http_calls_over_loopback_are_recorded_with_logs_and_metrics(pg):
     assert record.metrics.documents_written >= 1
 
 
+def test_a_write_over_loopback_updates_live_subscriptions(pg):
+    names = pg.client().subscribe("files:list")
+    assert next(names) == []
+    requests.post(pg.site_url + "/upload", data=b"abc", headers={"X-File-Name": "a.txt"}, timeout=10)
+    settle(pg)
+    assert next(names) == ["a.txt"]
+
+
 # ---------------------------------------------------------------- identities
 
 
@@ -200,6 +208,14 @@ def test_custom_jwt_claims_keep_their_names_and_nested_ones_are_dotted(pg):
         "given_name": "Bot", "properties.team": "core", "properties.level": 3,
     }
     assert pg.client(token).query("me:identity")["properties.team"] == "core"
+
+
+def test_the_reference_apps_users_get_the_clerk_issuer_from_its_auth_config():
+    issuer = "https://clerk.http-test.example"
+    with Playground(REPO / "snippets", env={"CLERK_JWT_ISSUER_DOMAIN": issuer}) as reference:
+        assert reference.auth.warnings == ()
+        reference.client({"subject": "user_1", "name": "Ada", "email": "ada@example.com"}).mutation("users:store")
+        assert [user["tokenIdentifier"] for user in reference.admin().table("users")] == [f"{issuer}|user_1"]
 
 
 def test_identity_from_token_works_without_a_playground():
