@@ -304,6 +304,12 @@ class Playground:
     It runs the app's own functions on convex-test, Convex's mock backend, in a
     Node process. The database is in memory and starts empty. Use it as a
     context manager, or call `close()`.
+
+    Functions see only the app's environment variables: `env` (over those of
+    `env_file`, a dotenv file such as `npx convex env list` prints), changed
+    later with `set_env()`, plus CONVEX_SITE_URL and CONVEX_CLOUD_URL, which are
+    `site_url` (the app's HTTP actions) and `cloud_url` (file uploads and
+    downloads), both served on 127.0.0.1.
     """
 
     def __init__(self, app_dir: str | os.PathLike[str] | None = None, *, enforce_limits: bool = True,

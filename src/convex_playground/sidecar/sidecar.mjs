@@ -245,14 +245,6 @@ const httpEnvironment = {
   toJson,
 };
 
-const httpResult = ({ response, record }, updates) => ({
-  status: response.status,
-  headers: response.headers,
-  body: response.body.toString("base64"),
-  record,
-  updates,
-});
-
 // ---------------------------------------------------------------- subscriptions
 const subscriptions = new Map(); // id -> { name, args, identity, last }
 
@@ -395,8 +387,9 @@ const handlers = {
     const url = new URL(path, urls.siteUrl);
     const lowerHeaders = Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]));
     const request = { method, path: url.pathname, search: url.search, headers: lowerHeaders, body: Buffer.from(body ?? "", "base64") };
-    const outcome = await runHttpAction(request, httpEnvironment);
-    return httpResult(outcome, await refreshSubscriptions());
+    const { response, record } = await runHttpAction(request, httpEnvironment);
+    const updates = await refreshSubscriptions();
+    return { status: response.status, headers: response.headers, body: response.body.toString("base64"), record, updates };
   },
 
   async env() {
