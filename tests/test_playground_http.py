@@ -117,6 +117,10 @@ def test_the_site_url_serves_the_same_routes_to_any_http_client(pg):
     assert requests.get(pg.site_url + "/url?x=1", timeout=10).json() == {"url": pg.site_url + "/url?x=1"}
 
 
+def test_an_action_can_call_the_apps_own_site_url(pg):
+    assert pg.client().action("settings:fetchOwnSite", {"path": "/url"}) == {"url": pg.site_url + "/url"}
+
+
 def test_http_calls_over_loopback_are_recorded_with_logs_and_metrics(pg):
     requests.post(pg.site_url + "/upload", data=b"abc", headers={"X-File-Name": "a.txt"}, timeout=10)
     settle(pg)
@@ -176,12 +180,15 @@ def test_client_identities_take_their_issuer_from_auth_config(pg):
 
 
 def test_claims_given_as_a_dict_are_renamed_and_dropped_like_a_tokens(pg):
-    claims = oidc_claims()
+    claims = oidc_claims(updated_at=1_700_000_000, address={"formatted": "1 Main St", "country": "UK"},
+                         website="https://ada.example", fva=[3, 4])
     from_dict = pg.client(claims).query("me:identity")
     from_jwt = pg.client(jwt(claims)).query("me:identity")
     over_http = pg.fetch("/whoami", headers={"Authorization": f"Bearer {jwt(claims)}"}).json()
     assert from_dict == from_jwt == over_http
-    assert not {"exp", "iat", "nbf", "jti", "aud", "preferred_username"} & set(from_dict)
+    assert not {"exp", "iat", "nbf", "jti", "aud", "fva", "preferred_username"} & set(from_dict)
+    assert (from_dict["updatedAt"], from_dict["address"], from_dict["websiteUrl"]) == (
+        "2023-11-14T22:13:20+00:00", "1 Main St", "https://ada.example")
 
 
 def test_an_expired_jwt_is_refused_by_clients(pg):
@@ -267,6 +274,13 @@ def test_an_upload_needs_a_token_from_generate_upload_url(pg):
     refused = requests.post(pg.cloud_url + "/api/storage/upload?token=made-up", data=b"x", timeout=10)
     assert refused.status_code == 401
     assert refused.json()["code"] == "InvalidStorageToken"
+
+
+def test_an_upload_url_expires_after_an_hour_on_the_playground_clock(pg):
+    upload_url = pg.client().mutation("files:generateUploadUrl")
+    pg.advance(60 * 60 * 1000)
+    expired = requests.post(upload_url, data=b"late", timeout=10)
+    assert (expired.status_code, expired.json()["code"]) == (401, "StorageTokenExpired")
 
 
 def test_actions_store_read_and_delete_files(pg):
