@@ -117,6 +117,11 @@ def test_the_site_url_serves_the_same_routes_to_any_http_client(pg):
     assert requests.get(pg.site_url + "/url?x=1", timeout=10).json() == {"url": pg.site_url + "/url?x=1"}
 
 
+def test_every_set_cookie_header_reaches_the_client(pg):
+    assert requests.get(pg.site_url + "/cookies", timeout=10).cookies.get_dict() == {"a": "1", "b": "2"}
+    assert pg.fetch("/cookies").headers["set-cookie"] == "a=1; Path=/, b=2; Path=/"
+
+
 def test_an_action_can_call_the_apps_own_site_url(pg):
     assert pg.client().action("settings:fetchOwnSite", {"path": "/url"}) == {"url": pg.site_url + "/url"}
 

@@ -419,8 +419,9 @@ class Playground:
         result = self._result(self._request("http", method=method.upper(), path=path, headers=dict(headers or {}),
                                             body=base64.b64encode(raw).decode("ascii")))
         self._record_http(result["record"], result.get("updates", []))
-        return HttpResponse(status=int(result["status"]), headers=dict(result["headers"]),
-                            content=base64.b64decode(result["body"]))
+        # Repeated headers (several Set-Cookie) arrive as a list; join them as HTTP clients do.
+        headers = {name: ", ".join(value) if isinstance(value, list) else value for name, value in result["headers"].items()}
+        return HttpResponse(status=int(result["status"]), headers=headers, content=base64.b64decode(result["body"]))
 
     def _record_http(self, record: Mapping[str, Any], updates: list[dict]) -> None:
         self._record(CallRecord(

@@ -40,6 +40,8 @@ export async function loadAuthConfig(file) {
     // A fresh module instance each time, so that set_env() is seen.
     evaluations += 1;
     config = (await import(`${pathToFileURL(file).href}?playground-env=${evaluations}`)).default;
+  } catch (error) {
+    throw new Error(`${file}: could not evaluate the auth config: ${error?.message ?? error}`, { cause: error });
   } finally {
     process.env = realEnv;
   }

@@ -99,7 +99,10 @@ export async function runHttpAction(request, env) {
   let response;
   if (outcome.error === undefined) {
     const answer = outcome.value;
-    response = { status: answer.status, headers: Object.fromEntries(answer.headers.entries()), body: Buffer.from(await answer.arrayBuffer()) };
+    const answerHeaders = Object.fromEntries(answer.headers.entries());
+    const cookies = answer.headers.getSetCookie();
+    if (cookies.length > 1) answerHeaders["set-cookie"] = cookies; // one header line each, as sent
+    response = { status: answer.status, headers: answerHeaders, body: Buffer.from(await answer.arrayBuffer()) };
   } else {
     response = serverError(outcome.error, requestId, env.toJson);
   }
