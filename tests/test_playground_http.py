@@ -12,6 +12,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import time
 
 import pytest
@@ -333,8 +334,10 @@ def test_set_env_changes_what_functions_see_and_checks_declarations(pg):
 
 
 def test_a_missing_required_variable_stops_the_start_with_the_deployments_message():
-    with pytest.raises(SidecarDiedError, match="Required environment variables are not set: GREETING"):
+    with pytest.raises(SidecarDiedError, match="convex.config.ts: Required environment variables are not set: GREETING"):
         Playground(HTTP_APP)
+    with pytest.raises(SidecarDiedError, match=re.escape('MODE does not match its declared validator: expected "dev" | "prod"')):
+        Playground(HTTP_APP, env={**APP_ENV, "MODE": "staging"})
 
 
 def test_variables_come_from_an_env_file_with_env_over_it(tmp_path):

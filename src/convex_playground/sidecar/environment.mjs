@@ -32,18 +32,18 @@ export function installAppEnvironment(variables, urls) {
   Object.assign(process.env, variables, { CONVEX_CLOUD_URL: urls.cloudUrl, CONVEX_SITE_URL: urls.siteUrl });
 }
 
-/** `defineApp({ env })` declarations from convex/convex.config.ts, or {} when it declares none. */
+/** `defineApp({ env })` declarations from convex/convex.config.ts ({} when it declares none), and that file. */
 export async function declaredVariables(convexDir) {
   const file = ["ts", "js", "mts", "mjs"].map((ext) => join(convexDir, `convex.config.${ext}`)).find(existsSync);
-  if (!file) return {};
+  if (!file) return { file: null, declarations: {} };
   let definition;
   try {
     definition = (await import(pathToFileURL(file).href)).default;
   } catch {
     // A convex.config.ts that does not load is reported where components are loaded.
-    return {};
+    return { file, declarations: {} };
   }
-  return definition?._env ?? {};
+  return { file, declarations: definition?._env ?? {} };
 }
 
 // A declared validator is string-like: v.string(), v.literal("..."), a union of those, maybe v.optional().
@@ -61,18 +61,19 @@ function expected(validator) {
   return validator.kind;
 }
 
-/** Checks values against declarations with the deployment's messages; throws an EnvError. */
-export function checkDeclared(declarations, env) {
+/** Checks values against declarations with the deployment's messages; throws an EnvError (prefixed with `where`). */
+export function checkDeclared(declarations, env, where = null) {
+  const prefix = where ? `${where}: ` : "";
   const missing = Object.entries(declarations)
     .filter(([name, validator]) => validator.isOptional !== "optional" && env[name] === undefined)
     .map(([name]) => name);
   if (missing.length > 0) {
-    throw new EnvError(`Required environment variables are not set: ${missing.join(", ")}. ` +
+    throw new EnvError(`${prefix}Required environment variables are not set: ${missing.join(", ")}. ` +
       "Set them in the Convex dashboard or CLI before pushing (here: Playground(app, env={...})).");
   }
   for (const [name, validator] of Object.entries(declarations)) {
     if (env[name] !== undefined && !accepts(validator, env[name])) {
-      throw new EnvError(`Environment variable ${name} does not match its declared validator: ` +
+      throw new EnvError(`${prefix}Environment variable ${name} does not match its declared validator: ` +
         `expected ${expected(validator)}, got ${JSON.stringify(env[name])}`);
     }
   }
