@@ -327,8 +327,12 @@ def test_set_env_changes_what_functions_see_and_checks_declarations(pg):
         pg.set_env("MODE", "staging")
     with pytest.raises(PlaygroundError, match="Cannot delete required environment variables: GREETING"):
         pg.set_env("GREETING", None)
-    with pytest.raises(PlaygroundError, match="CONVEX_SITE_URL is set by the deployment"):
+    with pytest.raises(PlaygroundError, match='"CONVEX_SITE_URL" is built-in and cannot be overridden'):
         pg.set_env("CONVEX_SITE_URL", "https://elsewhere.test")
+    with pytest.raises(PlaygroundError, match="The environment variable name 2FA is invalid"):
+        pg.set_env("2FA", "on")
+    with pytest.raises(PlaygroundError, match="8193 bytes, which is too large"):
+        pg.set_env("BIG", "x" * 8193)
     pg.set_env("MODE", None)
     assert pg.client().query("settings:read", {"names": ["MODE"]}) == [None]
 
@@ -338,6 +342,8 @@ def test_a_missing_required_variable_stops_the_start_with_the_deployments_messag
         Playground(HTTP_APP)
     with pytest.raises(SidecarDiedError, match=re.escape('MODE does not match its declared validator: expected "dev" | "prod"')):
         Playground(HTTP_APP, env={**APP_ENV, "MODE": "staging"})
+    with pytest.raises(SidecarDiedError, match='"CONVEX_CLOUD_URL" is built-in and cannot be overridden'):
+        Playground(HTTP_APP, env={**APP_ENV, "CONVEX_CLOUD_URL": "https://elsewhere.test"})
 
 
 def test_variables_come_from_an_env_file_with_env_over_it(tmp_path):

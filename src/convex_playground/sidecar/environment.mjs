@@ -13,6 +13,30 @@ const LAUNCHER_VARIABLE = "CONVEX_PLAYGROUND_APP_ENV";
 
 export class EnvError extends Error {}
 
+// The deployment's rules for names and values (convex-backend crates/common/src/types/environment_variables.rs).
+const NAME = /^[a-zA-Z_]+[a-zA-Z0-9_]*$/;
+const MAX_NAME_LENGTH = 256;
+const MAX_VALUE_LENGTH = 8 * 1024;
+
+/** Throws the deployment's error for a variable it would not accept. */
+function checkVariable(name, value) {
+  if (typeof name !== "string" || !NAME.test(name)) {
+    throw new EnvError(`The environment variable name ${name} is invalid. Environment variable names must begin ` +
+      "with a letter and may only include characters a-z, A-Z, 0-9, and underscores.");
+  }
+  if (name.length > MAX_NAME_LENGTH) {
+    throw new EnvError(`The environment variable name ${name} is too long. Environment variable names must be less than ${MAX_NAME_LENGTH}.`);
+  }
+  if (SYSTEM_VARIABLES.includes(name)) {
+    throw new EnvError(`Environment variable with name "${name}" is built-in and cannot be overridden`);
+  }
+  if (typeof value !== "string") throw new EnvError(`the value of ${name} must be a string, not ${typeof value}`);
+  const length = Buffer.byteLength(value);
+  if (length > MAX_VALUE_LENGTH) {
+    throw new EnvError(`The environment variable value is ${length} bytes, which is too large. (max size: ${MAX_VALUE_LENGTH}`);
+  }
+}
+
 /**
  * The app's variables, as the Python side passed them (JSON in one launcher
  * variable): a dotenv file's, with explicitly given ones over them.
@@ -28,6 +52,7 @@ export function appVariablesFromLauncher() {
  * Node and the module loaders have read what they need by now.
  */
 export function installAppEnvironment(variables, urls) {
+  for (const [name, value] of Object.entries(variables)) checkVariable(name, value);
   for (const name of Object.keys(process.env)) delete process.env[name];
   Object.assign(process.env, variables, { CONVEX_CLOUD_URL: urls.cloudUrl, CONVEX_SITE_URL: urls.siteUrl });
 }
@@ -81,12 +106,7 @@ export function checkDeclared(declarations, env, where = null) {
 
 /** Sets (or, with value null, removes) one variable, refusing what a deployment refuses. */
 export function setVariable(declarations, name, value) {
-  if (typeof name !== "string" || !/^[a-zA-Z][a-zA-Z0-9_]*$/.test(name)) {
-    throw new EnvError(`"${name}" is not a valid environment variable name: use letters, digits and underscores, starting with a letter`);
-  }
-  if (SYSTEM_VARIABLES.includes(name)) {
-    throw new EnvError(`${name} is set by the deployment (here, the playground's own loopback URL) and cannot be changed`);
-  }
+  checkVariable(name, value ?? "");
   if (value === null) {
     if (declarations[name] && declarations[name].isOptional !== "optional") {
       throw new EnvError(`Cannot delete required environment variables: ${name}. These are declared as required in the app definition.`);
@@ -94,7 +114,6 @@ export function setVariable(declarations, name, value) {
     delete process.env[name];
     return;
   }
-  if (typeof value !== "string") throw new EnvError(`the value of ${name} must be a string, not ${typeof value}`);
   checkDeclared({ [name]: declarations[name] ?? { kind: "string" } }, { [name]: value });
   process.env[name] = value;
 }
