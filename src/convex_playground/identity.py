@@ -123,8 +123,8 @@ def _oidc_fields(claims: Mapping[str, Any]) -> dict[str, Any]:
     """Standard claims renamed, housekeeping dropped, the rest kept as custom claims."""
     identity: dict[str, Any] = {}
     for claim, value in claims.items():
-        if claim in CLAIMS["dropped"] or value is None:
-            continue
+        if claim in CLAIMS["dropped"] or (value is None and claim in CLAIMS["renamed"]):
+            continue  # a standard claim that is null is absent; a custom one keeps its null
         if claim == "address" and isinstance(value, Mapping):
             if isinstance(value.get("formatted"), str):
                 identity["address"] = value["formatted"]  # the backend keeps only the formatted address
@@ -193,8 +193,7 @@ def _from_claims(claims: Mapping[str, Any], auth: AuthConfig, now: float) -> dic
 def _finish(identity: dict[str, Any], issuer: str, token_identifier: str | None = None) -> dict[str, Any]:
     subject = identity.get("subject")
     if not subject and not token_identifier:
-        raise AuthenticationError("InvalidAuthHeader",
-                                  "an identity needs at least a 'subject' (JWT 'sub') or a 'tokenIdentifier'")
+        raise AuthenticationError("InvalidAuthHeader", _MESSAGES["no_subject"])
     identity["issuer"] = issuer
     identity["tokenIdentifier"] = token_identifier or f"{issuer}|{subject}"
     return identity

@@ -9,9 +9,9 @@
 // with the Python side). An app without auth.config.ts accepts any token, as
 // a test would; a deployment would accept none.
 import { readFileSync } from "node:fs";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 
-export const CLAIMS = JSON.parse(readFileSync(new URL("../identity_claims.json", import.meta.url), "utf8"));
+const CLAIMS = JSON.parse(readFileSync(new URL("../identity_claims.json", import.meta.url), "utf8"));
 
 const withProtocol = (issuer) => (/^https?:\/\//.test(issuer) ? issuer : `https://${issuer}`);
 const sameIssuer = (a, b) => withProtocol(a).replace(/\/+$/, "") === withProtocol(b).replace(/\/+$/, "");
@@ -28,10 +28,9 @@ export async function loadAuthConfig(file) {
   const missing = new Set();
   const realEnv = process.env;
   // Record reads of unset variables by the config's own code (Node's loaders read some too).
-  const configPath = fileURLToPath(pathToFileURL(file));
   process.env = new Proxy(realEnv, {
     get(target, name) {
-      if (typeof name === "string" && !(name in target) && new Error().stack.includes(configPath)) missing.add(name);
+      if (typeof name === "string" && !(name in target) && new Error().stack.includes(file)) missing.add(name);
       return target[name];
     },
   });
@@ -104,10 +103,11 @@ function flatten(object, prefix, into) {
 }
 
 /** OIDC claims to UserIdentity fields: standard claims renamed, housekeeping dropped, the rest kept. */
-export function oidcIdentity(claims, issuer) {
+function oidcIdentity(claims, issuer) {
   const identity = {};
   for (const [claim, value] of Object.entries(claims)) {
-    if (CLAIMS.dropped.includes(claim) || value === undefined) continue;
+    // A standard claim that is null is absent; a custom one keeps its null.
+    if (CLAIMS.dropped.includes(claim) || (value === null && claim in CLAIMS.renamed)) continue;
     const field = CLAIMS.renamed[claim] ?? claim;
     if (claim === "address") {
       // The backend keeps only the formatted address.
@@ -145,7 +145,7 @@ export function identityFromJwt(token, auth, nowMs) {
   if (!auth.configured) {
     if (expired) throw new AuthError("Unauthenticated", CLAIMS.messages.oidc_invalid);
     const issuer = typeof claims.iss === "string" ? claims.iss : CLAIMS.default_issuer;
-    if (typeof claims.sub !== "string") throw new AuthError("InvalidAuthHeader", CLAIMS.messages.oidc_invalid);
+    if (typeof claims.sub !== "string") throw new AuthError("InvalidAuthHeader", CLAIMS.messages.no_subject);
     return oidcIdentity(claims, issuer);
   }
   const provider = providerFor(claims, auth);
