@@ -17,6 +17,7 @@ from .errors import (
     SidecarDiedError,
     UnknownFunctionError,
 )
+from .identity import AuthConfig, AuthenticationError, AuthProvider, identity_from_token
 from .playground import (
     AdminClient,
     FunctionInfo,
@@ -25,12 +26,12 @@ from .playground import (
     PlaygroundClient,
     ScheduledRun,
     Subscription,
-    identity_from_token,
 )
 from .records import CallRecord, LogLine, Metrics
 
 __all__ = [
     "AdminClient", "ArgumentValidationError", "CallRecord", "CallTimeoutError", "ConvexError", "FunctionError", "FunctionInfo",
+    "AuthConfig", "AuthenticationError", "AuthProvider",
     "HttpResponse", "InternalFunctionError", "LogLine", "Metrics", "Playground", "PlaygroundClient",
     "PlaygroundError", "ScheduledRun", "SidecarDiedError", "Subscription", "UnknownFunctionError", "connect",
     "default_playground", "identity_from_token", "using_real_deployment",

@@ -20,7 +20,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Mapping
 
 from .errors import PlaygroundError, SidecarDiedError
 
@@ -41,13 +41,15 @@ def _die_with_parent() -> None:  # runs in the child between fork and exec
 
 class SidecarProcess:
     def __init__(self, app_dir: Path, toolchain: Path, *, node: str = "node", enforce_limits: bool = True,
-                 start_timeout: float = 60.0):
+                 start_timeout: float = 60.0, app_env: Mapping[str, str] | None = None, env_file: Path | None = None,
+                 on_event: Callable[[dict], None] | None = None):
         self.app_dir = app_dir
         self.toolchain = toolchain
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
         self._output: collections.deque[str] = collections.deque(maxlen=200)
         self._answers: queue.Queue[Any] = queue.Queue()
+        self._on_event = on_event
         read_fd, write_fd = os.pipe()
         command = [node, "--import", "tsx", "--import", (SIDECAR_DIR / "register.mjs").as_uri(),
                    str(SIDECAR_DIR / "sidecar.mjs"), "--app", str(app_dir), "--answer-fd", str(write_fd)]
@@ -56,8 +58,11 @@ class SidecarProcess:
         # NODE_PATH lends the toolchain's packages to CommonJS apps without node_modules;
         # ES module apps get the same from the sidecar's resolve hook.
         node_path = os.pathsep.join(filter(None, [str(toolchain / "node_modules"), os.environ.get("NODE_PATH")]))
+        # Node starts with this process's environment (PATH and the like); the sidecar then
+        # replaces process.env with the app's variables, passed in CONVEX_PLAYGROUND_APP_ENV.
+        app_environment = json.dumps({"variables": dict(app_env or {}), "file": str(env_file) if env_file else None})
         env = {**os.environ, "CONVEX_PLAYGROUND_TOOLCHAIN": str(toolchain), "NODE_NO_WARNINGS": "1",
-               "NODE_PATH": node_path}
+               "NODE_PATH": node_path, "CONVEX_PLAYGROUND_APP_ENV": app_environment}
         started = time.perf_counter()
         try:
             self.process = subprocess.Popen(
@@ -88,10 +93,23 @@ class SidecarProcess:
             try:
                 # Convex numbers are float64; the official client's json_to_convex
                 # expects floats, and Convex's Int64s travel as {"$integer": ...}.
-                self._answers.put(json.loads(raw, parse_int=float))
+                message = json.loads(raw, parse_int=float)
             except json.JSONDecodeError:
                 self._output.append(f"[unreadable answer] {raw[:200]!r}")
+                continue
+            if isinstance(message, dict) and "event" in message:
+                self._handle_event(message)
+            else:
+                self._answers.put(message)
         self._answers.put(_EOF)
+
+    def _handle_event(self, message: dict) -> None:
+        if self._on_event is None:
+            return
+        try:
+            self._on_event(message)
+        except Exception as error:  # a bad notice must not stop the answers from being read
+            self._output.append(f"[playground] could not handle {message.get('event')!r}: {error!r}")
 
     def output_tail(self, lines: int = 30) -> str:
         return "\n".join(list(self._output)[-lines:])

@@ -35,14 +35,13 @@ from .errors import (
     PlaygroundError,
     UnknownFunctionError,
 )
+from .identity import AuthConfig, expiry_of, identity_from_token, refuse_if_expired
 from .records import CallRecord, LogLine, Metrics
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_APP = REPO_ROOT / "snippets"
 
 Identity = Mapping[str, Any]
-_CLAIM_NAMES = {"sub": "subject", "iss": "issuer", "given_name": "givenName", "family_name": "familyName",
-                "picture": "pictureUrl", "email_verified": "emailVerified", "phone_number": "phoneNumber"}
 
 
 def _toolchain() -> Path:
@@ -57,30 +56,13 @@ def _toolchain() -> Path:
     return folder
 
 
-def identity_from_token(token: str | Identity) -> dict[str, Any]:
-    """Claims for a playground identity from a claims dict or a JWT.
-
-    A JWT's payload is decoded without checking its signature: the playground
-    trusts the caller, as a test does. Standard JWT claim names (`sub`, `iss`,
-    `given_name`, ...) become Convex's `UserIdentity` field names.
-    """
-    if isinstance(token, Mapping):
-        claims = dict(token)
-    elif isinstance(token, str):
-        parts = token.split(".")
-        if len(parts) != 3:
-            raise ValueError("set_auth() takes a JWT (three dot-separated parts) or a dict of claims")
-        payload = parts[1] + "=" * (-len(parts[1]) % 4)
-        try:
-            claims = json.loads(base64.urlsafe_b64decode(payload))
-        except ValueError as error:
-            raise ValueError(f"set_auth(): the JWT's payload is not base64url JSON ({error})") from None
-    else:
-        raise TypeError(f"set_auth() takes a JWT string or a dict of claims, not {type(token).__name__}")
-    identity = {_CLAIM_NAMES.get(key, key): value for key, value in claims.items()}
-    if not identity.get("subject") and not identity.get("tokenIdentifier"):
-        raise ValueError("an identity needs at least a 'subject' (JWT 'sub') or a 'tokenIdentifier'")
-    return identity
+def _app_variables(env: Mapping[str, str] | None) -> dict[str, str]:
+    variables: dict[str, str] = {}
+    for name, value in (env or {}).items():
+        if not isinstance(value, str):
+            raise PlaygroundError(f"env: the value of {name} must be a string, not {type(value).__name__}")
+        variables[name] = value
+    return variables
 
 
 def _to_wire(args: Mapping[str, Any] | None) -> Any:
@@ -155,12 +137,22 @@ class ScheduledRun:
 
 @dataclass(frozen=True)
 class HttpResponse:
+    """What an HTTP action answered: status, headers (lower-case names) and the body as bytes."""
+
     status: int
     headers: dict[str, str]
-    text: str
+    content: bytes
+
+    @property
+    def text(self) -> str:
+        """The body decoded with the charset of its content type (UTF-8 when it names none)."""
+        content_type = self.headers.get("content-type", "")
+        charset = next((part.split("=", 1)[1].strip().strip('"') for part in content_type.split(";")
+                        if part.strip().lower().startswith("charset=")), "utf-8")
+        return self.content.decode(charset, errors="replace")
 
     def json(self) -> Any:
-        return json.loads(self.text)
+        return json.loads(self.content)
 
 
 class Subscription:
@@ -238,16 +230,22 @@ class PlaygroundClient:
 
     def __init__(self, playground: "Playground", identity: Identity | None = None):
         self._playground = playground
-        self._identity = identity_from_token(identity) if identity else None
+        self._identity = None
+        self._expires_at: float | None = None
+        if identity:
+            self.set_auth(identity)
         self.last_call: CallRecord | None = None
 
     # -- auth, as convex.ConvexClient
     def set_auth(self, token: str | Identity) -> None:
-        """Acts as the user a JWT (or a dict of claims) describes."""
-        self._identity = identity_from_token(token)
+        """Acts as the user a JWT (or a dict of claims) describes, checked against the app's
+        auth.config.ts as a deployment checks it (see convex_playground.identity)."""
+        self._identity = identity_from_token(token, self._playground.auth)
+        self._expires_at = expiry_of(token)
 
     def clear_auth(self) -> None:
         self._identity = None
+        self._expires_at = None
 
     @property
     def identity(self) -> dict[str, Any] | None:
@@ -267,6 +265,8 @@ class PlaygroundClient:
         return self._playground._subscribe(name, args, self._identity)
 
     def _call(self, kind: str, name: str, args: Mapping[str, Any] | None) -> Any:
+        if self._identity is not None:
+            refuse_if_expired(self._expires_at)
         answer = self._playground._request(
             "call", kind=kind, name=name, args=_to_wire(args), identity=self._identity, admin=self._admin)
         if not answer["ok"]:  # the request itself was refused: unknown or internal function
@@ -352,14 +352,26 @@ class Playground:
     and written, ...) and on values (a document over 1 MiB or nested deeper than
     16 levels, arrays over 8192 elements, objects over 1024 fields, top-level
     fields starting with `_`, arguments or return values over 16 MiB).
+
+    Functions see only the app's environment variables: `env` (over those of
+    `env_file`, a dotenv file such as `npx convex env list` prints), changed
+    later with `set_env()`, plus CONVEX_SITE_URL and CONVEX_CLOUD_URL, which are
+    `site_url` (the app's HTTP actions) and `cloud_url` (file uploads and
+    downloads), both served on 127.0.0.1.
     """
 
     def __init__(self, app_dir: str | os.PathLike[str] | None = None, *, enforce_limits: bool = True,
-                 node: str = "node", call_timeout: float | None = 300.0, history: int = 10_000):
+                 node: str = "node", call_timeout: float | None = 300.0, history: int = 10_000,
+                 env: Mapping[str, str] | None = None, env_file: str | os.PathLike[str] | None = None):
         self.app_dir = Path(app_dir).resolve() if app_dir is not None else DEFAULT_APP
         if not (self.app_dir / "convex").is_dir():
             raise PlaygroundError(f"{self.app_dir} is not a Convex app folder: it has no convex/ subfolder")
         self._enforce_limits = enforce_limits
+        # The app's variables: a dotenv file (e.g. saved with `npx convex env list > .env.convex`), `env` over it.
+        self._app_env = _app_variables(env)
+        self._env_file = Path(env_file).resolve() if env_file is not None else None
+        if self._env_file is not None and not self._env_file.is_file():
+            raise PlaygroundError(f"env_file {self._env_file} does not exist")
         self._node = node
         self._call_timeout = call_timeout
         self.calls: collections.deque[CallRecord] = collections.deque(maxlen=history)
@@ -373,7 +385,8 @@ class Playground:
     def start(self) -> None:
         if self._process is not None and self._process.alive:
             return
-        process = SidecarProcess(self.app_dir, _toolchain(), node=self._node, enforce_limits=self._enforce_limits)
+        process = SidecarProcess(self.app_dir, _toolchain(), node=self._node, enforce_limits=self._enforce_limits,
+                                 app_env=self._app_env, env_file=self._env_file, on_event=self._on_event)
         self._process = process
         # Stop the sidecar when this object is collected or Python exits.
         self._finalizer = weakref.finalize(self, process.terminate)
@@ -382,6 +395,9 @@ class Playground:
         self.tables: list[str] = hello["tables"]
         self.startup_ms = process.spawn_ms
         self.node_version = hello["node"]
+        self.site_url: str = hello["siteUrl"]
+        self.cloud_url: str = hello["cloudUrl"]
+        self.auth = AuthConfig.from_wire(hello["auth"])
 
     def close(self) -> None:
         """Stops the Node sidecar. Safe to call twice."""
@@ -493,14 +509,49 @@ class Playground:
     # ------------------------------------------------------------------ HTTP actions
     def fetch(self, path: str, *, method: str = "GET", headers: Mapping[str, str] | None = None,
               body: str | bytes | None = None) -> HttpResponse:
-        """Calls the app's HTTP router (convex/http.ts) as an outside service would."""
-        if isinstance(body, bytes):
-            body = body.decode("utf-8")
-        result = self._result(self._request("http", method=method.upper(), path=path, headers=dict(headers or {}), body=body))
-        if "error" in result:
-            _raise_for(result["error"])
-        self._dispatch(result.get("updates", []))
-        return HttpResponse(status=int(result["status"]), headers=result["headers"], text=result["body"])
+        """Calls the app's HTTP router (convex/http.ts) as an outside service would.
+
+        The answer is a deployment's: a handler that throws gives a 500 with a JSON body,
+        an unknown route a 404. `Authorization: Bearer <JWT>` signs the request in. The
+        same routes are served at `site_url` for any HTTP client (`requests.get(pg.site_url + path)`).
+        """
+        raw = body.encode("utf-8") if isinstance(body, str) else bytes(body or b"")
+        result = self._result(self._request("http", method=method.upper(), path=path, headers=dict(headers or {}),
+                                            body=base64.b64encode(raw).decode("ascii")))
+        self._record_http(result["record"], result.get("updates", []))
+        # Repeated headers (several Set-Cookie) arrive as a list; join them as HTTP clients do.
+        headers = {name: ", ".join(value) if isinstance(value, list) else value for name, value in result["headers"].items()}
+        return HttpResponse(status=int(result["status"]), headers=headers, content=base64.b64decode(result["body"]))
+
+    def _record_http(self, record: Mapping[str, Any], updates: list[dict]) -> None:
+        self._record(CallRecord(
+            function=record["function"], kind=record["kind"], args={}, identity=record.get("identity"),
+            ok=bool(record["ok"]), error=record.get("error"), duration_ms=float(record.get("durationMs") or 0.0),
+            metrics=Metrics.from_wire(record.get("metrics")),
+            logs=tuple(LogLine(**line) for line in record.get("logs") or []),
+        ), updates)
+
+    def _on_event(self, event: Mapping[str, Any]) -> None:
+        """A notice from the sidecar that Python did not ask for: a request to the loopback server."""
+        if event.get("event") == "call":
+            self._record_http(event["record"], event.get("updates", []))
+
+    # ------------------------------------------------------------------ environment
+    @property
+    def env(self) -> dict[str, str]:
+        """The environment variables functions see (`process.env`), CONVEX_SITE_URL and CONVEX_CLOUD_URL included."""
+        return dict(self._result(self._request("env"))["env"])
+
+    def set_env(self, name: str, value: str | None) -> None:
+        """Sets (or, with None, removes) one of the app's environment variables, like
+        `npx convex env set`; functions see it from their next call. auth.config.ts is
+        evaluated again (a deployment does that on the next push)."""
+        result = self._result(self._request("setEnv", name=name, value=value))
+        self.auth = AuthConfig.from_wire(result["auth"])
+        if value is None:
+            self._app_env.pop(name, None)
+        else:
+            self._app_env[name] = value  # kept across restart()
 
     # ------------------------------------------------------------------ data
     def reset(self) -> None:

@@ -17,6 +17,11 @@ import { readCrons } from "./crons.mjs";
 import { measure } from "./instrument.mjs";
 import { createScheduler } from "./scheduler.mjs";
 import { adminDatabase, guardFunctionValues, installValueLimits, withoutFunctionLimits } from "./limits.mjs";
+import { loadAuthConfig } from "./auth.mjs";
+import { appVariablesFromLauncher, checkDeclared, declaredVariables, installAppEnvironment, setVariable } from "./environment.mjs";
+import { allowRefusedIdentities, runHttpAction, serveRequestsAt } from "./http_actions.mjs";
+import { LoopbackServer } from "./server.mjs";
+import { FileStorage } from "./storage.mjs";
 
 const bootStarted = performance.now();
 
@@ -31,6 +36,13 @@ if (enforceLimits) installValueLimits();
 const answerFdAt = process.argv.indexOf("--answer-fd");
 const answerFd = answerFdAt === -1 ? 3 : Number(process.argv[answerFdAt + 1]);
 const convexDir = join(appDir, "convex");
+
+// ---------------------------------------------------------------- environment and loopback URLs
+// The server listens before any app code runs, so that CONVEX_SITE_URL and
+// CONVEX_CLOUD_URL are known; then process.env becomes the app's alone.
+const loopback = new LoopbackServer();
+const urls = await loopback.listen();
+installAppEnvironment(appVariablesFromLauncher(), urls);
 
 // ---------------------------------------------------------------- module discovery
 // Which files are modules follows the Convex CLI: code files under convex/,
@@ -118,6 +130,11 @@ const { glob, functionModules } = discoverModules();
 const schemaFile = Object.keys(glob).find((file) => /[\\/]convex[\\/]schema\.[^.\\/]+$/.test(file) && !file.includes("_generated"));
 const schema = schemaFile ? (await import(pathToFileURL(schemaFile).href)).default : undefined;
 const catalog = await buildCatalog(functionModules);
+const { file: appConfigFile, declarations: declaredEnv } = await declaredVariables(convexDir);
+checkDeclared(declaredEnv, process.env, appConfigFile);
+const authConfigFile = ["ts", "js", "mts", "mjs"].map((ext) => join(convexDir, `auth.config.${ext}`)).find(existsSync);
+let auth = await loadAuthConfig(authConfigFile);
+const httpFile = Object.keys(glob).find((file) => /[\\/]convex[\\/]http\.[^.\\/]+$/.test(file) && !file.includes("_generated"));
 
 const newBackend = () => convexTest({ schema, modules: glob, transactionLimits: enforceLimits });
 let t = newBackend();
@@ -139,6 +156,21 @@ async function loadCrons() {
   return crons;
 }
 const cronJobs = await loadCrons();
+
+// Files and HTTP actions on loopback (storage.mjs, http_actions.mjs).
+const storage = new FileStorage(() => t);
+storage.serveAt(urls.cloudUrl);
+storage.addRoutes(loopback);
+serveRequestsAt(urls.siteUrl);
+await t.run(async (ctx) => {
+  allowRefusedIdentities(Object.getPrototypeOf(ctx.auth));
+  return null;
+});
+loopback.route("site", "*", /^\//, async (request) => {
+  const { response, record } = await runHttpAction(request, httpEnvironment);
+  notify({ event: "call", record, updates: await refreshSubscriptions() });
+  return response;
+});
 
 // ---------------------------------------------------------------- logs
 let logSink = null;
@@ -217,6 +249,16 @@ async function runObserved(fn) {
   }
 }
 
+// What runHttpAction (http_actions.mjs) needs from the sidecar.
+let httpRouter = null;
+const httpEnvironment = {
+  auth: () => auth,
+  router: async () => (httpFile ? (httpRouter ??= (await import(pathToFileURL(httpFile).href)).default ?? null) : null),
+  accessorFor,
+  observe: runObserved,
+  toJson,
+};
+
 // ---------------------------------------------------------------- subscriptions
 const subscriptions = new Map(); // id -> { name, args, identity, last }
 
@@ -276,7 +318,7 @@ async function inAdminTransaction(work) {
 const tableOps = {
   insert: ({ table, documents }) => inAdminTransaction((db) => documents.map((doc) => db.insert(table, jsonToConvex(doc)))),
   list: ({ table, limit }) => inAdminTransaction((db) => db._evaluateQuery(tableScan(table, limit))),
-  get: ({ id }) => t.run((ctx) => ctx.db.get(id)),
+  get: ({ id }) => t.run(async (ctx) => (await ctx.db.system.get(id).catch(() => null)) ?? ctx.db.get(id)),
   patch: ({ id, fields }) => t.run((ctx) => ctx.db.patch(id, jsonToConvex(fields))),
   replace: ({ id, document }) => t.run((ctx) => ctx.db.replace(id, jsonToConvex(document))),
   delete: ({ id }) => t.run((ctx) => ctx.db.delete(id)),
@@ -295,6 +337,8 @@ const handlers = {
       tables: schema ? Object.keys(schema.tables) : [],
       startupMs: performance.now() - bootStarted,
       node: process.version,
+      ...urls,
+      auth,
     };
   },
 
@@ -352,18 +396,27 @@ const handlers = {
   },
 
   async http({ method, path, headers, body }) {
-    const outcome = await runObserved(() => t.fetch(path, { method, headers, body: body ?? undefined }));
-    if (outcome.error !== undefined) return { error: describeError(outcome.error, `HTTP ${method} ${path}`), logs: outcome.logs };
-    const response = outcome.value;
-    return {
-      status: response.status,
-      headers: Object.fromEntries(response.headers.entries()),
-      body: await response.text(),
-      logs: outcome.logs,
-      metrics: outcome.metrics,
-      durationMs: outcome.durationMs,
-      updates: await refreshSubscriptions(),
-    };
+    if (typeof path !== "string" || !path.startsWith("/")) throw new RequestError("BadRequest", `fetch() needs a path starting with "/", got ${JSON.stringify(path)}`);
+    const url = new URL(path, urls.siteUrl);
+    const lowerHeaders = Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]));
+    const request = { method, path: url.pathname, search: url.search, headers: lowerHeaders, body: Buffer.from(body ?? "", "base64") };
+    const { response, record } = await runHttpAction(request, httpEnvironment);
+    const updates = await refreshSubscriptions();
+    return { status: response.status, headers: response.headers, body: response.body.toString("base64"), record, updates };
+  },
+
+  async env() {
+    return { env: { ...process.env } };
+  },
+
+  async setEnv({ name, value }) {
+    try {
+      setVariable(declaredEnv, name, value ?? null);
+    } catch (error) {
+      throw new RequestError("BadRequest", error.message);
+    }
+    auth = await loadAuthConfig(authConfigFile); // a deployment re-reads auth.config.ts on its next push
+    return { env: { ...process.env }, auth };
   },
 
   // For `make bench`: the same call made `count` times straight on convex-test,
@@ -393,6 +446,8 @@ const handlers = {
 // ---------------------------------------------------------------- the loop
 const out = createWriteStream(null, { fd: answerFd });
 const reply = (message) => out.write(JSON.stringify(message) + "\n");
+// Something Python did not ask for, e.g. a call that came in through the loopback server.
+const notify = (message) => reply({ id: null, ...message });
 
 const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
 lines.on("close", () => process.exit(0)); // the Python side went away: so do we
