@@ -18,6 +18,7 @@ from .fetch import Fetcher, is_loopback_host
 from .htmlscan import normalise_fragment
 from .internal import InternalResolver, Verdict
 from .model import InputError, Kind, Link, Result, Status
+from .paths import forget_paths, real_path
 from .sources import SourceSet, discover
 
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
@@ -69,7 +70,8 @@ class LinkChecker:
         progress: Callable[[int, int], None] | None = None,
         fetcher: Fetcher | None = None,
     ) -> None:
-        self.root = root.resolve()
+        forget_paths()
+        self.root = real_path(root)
         self.settings = settings
         self.project = project
         project.set_mounts(settings.mounts)
@@ -168,8 +170,13 @@ class LinkChecker:
             return result
 
         external: dict[str, list[Link]] = {}
+        classified: dict[tuple[str, Kind, bool], tuple[str, str]] = {}
         for link in links:
-            kind, detail = self.classify(link)
+            # the sort depends on the target, its kind and whether it has a file only
+            memo = (link.target, link.kind, link.source_file is None)
+            if memo not in classified:
+                classified[memo] = self.classify(link)
+            kind, detail = classified[memo]
             if kind == "skipped":
                 add(("skip", link.target, detail), link, Status.SKIPPED, detail, False)
             elif kind == "broken":
@@ -257,7 +264,8 @@ class LinkChecker:
     def run(self, paths: Iterable[Path]) -> Report:
         links, errors, files = self.collect(paths)
         report = self.check_links(links)
-        report.input_errors = errors
+        known = {str(e) for e in errors}
+        report.input_errors = errors + [e for e in self.sources.errors if str(e) not in known]
         report.files = files
         return report
 

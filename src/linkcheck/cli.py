@@ -1,7 +1,8 @@
 """Command line: ``python scripts/check_links.py [PATH ...] [options]``.
 
 Exit status: 0 nothing broken, 1 something broken, 2 a usage or input error
-(a path that does not exist, a bad option, a file that cannot be parsed).
+(a path that does not exist, a bad option, a file that cannot be parsed),
+3 an internal error (a bug in the checker: please report it with the message).
 """
 
 from __future__ import annotations
@@ -10,17 +11,18 @@ import argparse
 import os
 import re
 import sys
+import traceback
 from pathlib import Path
 
 from . import __version__
 from .checker import LinkChecker, Report
 from .config import MkDocsProject, Settings, load_mkdocs, load_settings, parse_duration
 from .fix import apply_fixes
-from .model import InputError, Status, UsageError
+from .model import InputError, InternalError, Status, UsageError
 from .report import ProgressBar, github_annotations, to_json, to_markdown, to_text
 from .sources import DEFAULT_PATHS
 
-EXIT_OK, EXIT_BROKEN, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_BROKEN, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 class _Parser(argparse.ArgumentParser):
@@ -161,6 +163,23 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except InternalError as exc:
+        return _internal_error(str(exc), exc.cause)
+    except Exception as exc:  # noqa: BLE001 - any other bug: a clear exit code, never exit 1
+        return _internal_error(f"internal error: {type(exc).__name__}: {exc}", exc)
+
+
+def _internal_error(message: str, cause: BaseException) -> int:
+    """A bug, not the user's mistake: say so, show where it happened (the
+    innermost frames of the traceback) and exit 3, distinct from "broken"."""
+
+    frames = traceback.extract_tb(cause.__traceback__)[-3:]
+    where = "; ".join(f"{Path(f.filename).name}:{f.lineno} in {f.name}" for f in frames)
+    print(f"check_links.py: {message}", file=sys.stderr)
+    if where:
+        print(f"  at {where}", file=sys.stderr)
+    print("  this is a bug in the link checker, not in your files: please report it with this message", file=sys.stderr)
+    return EXIT_INTERNAL
 
 
 def _run(args: argparse.Namespace) -> int:

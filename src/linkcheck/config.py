@@ -19,8 +19,9 @@ from typing import Any
 import yaml
 
 from .model import InputError, UsageError
+from .paths import real_path
 from .slugs import Slugify, slugifier_from_toc
-from .yamlload import load_yaml
+from .yamlload import RelativePath, load_yaml
 
 DEFAULT_USER_AGENT = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -150,7 +151,7 @@ class MkDocsProject:
         self.mounts = {}
         if configured:
             for real, prefix in configured.items():
-                self.mounts[(self.root / real).resolve()] = prefix.strip("/")
+                self.mounts[real_path(self.root / real)] = prefix.strip("/")
             return
         if self.docs_dir is None or not self.notebooks_are_pages:
             return
@@ -173,7 +174,28 @@ class MkDocsProject:
             return None
         base = opts.get("base_path", ["."])
         bases = base if isinstance(base, list) else [base]
-        return [(self.root / str(b)).resolve() for b in bases]
+        found = []
+        for item in bases:
+            if isinstance(item, RelativePath):
+                # `!relative` alone is the page's own folder (see snippets_relative_to_page)
+                anchor = {"$config_dir": self.config_dir, "$docs_dir": self.docs_dir}.get(item.base)
+                if anchor is not None:
+                    found.append(anchor)
+            elif item is not None:
+                found.append(real_path(self.root / str(item)))
+        return found
+
+    @property
+    def snippets_relative_to_page(self) -> bool:
+        """``base_path: !relative``: snippets are also looked up next to the page."""
+
+        base = (self.extensions.get("pymdownx.snippets") or {}).get("base_path")
+        bases = base if isinstance(base, list) else [base]
+        return any(isinstance(b, RelativePath) and not b.base for b in bases)
+
+    @property
+    def config_dir(self) -> Path:
+        return self.config_path.parent if self.config_path is not None else self.root
 
     @property
     def emoji(self) -> bool:
@@ -253,7 +275,14 @@ def load_mkdocs(root: Path, config_file: Path | None = None) -> MkDocsProject:
     if not isinstance(data, dict):
         raise InputError(_display(path, root), 1, "mkdocs config is not a mapping")
     project.config_path = path
-    project.docs_dir = (path.parent / str(data.get("docs_dir", "docs"))).resolve()
+    docs_dir = data.get("docs_dir", "docs")
+    shown = _display(path, root)
+    if not isinstance(docs_dir, str) or not docs_dir.strip():
+        raise InputError(shown, None, f"docs_dir must be a folder name, got {docs_dir!r}")
+    project.docs_dir = real_path(path.parent / docs_dir)
+    if not project.docs_dir.is_dir():
+        raise InputError(shown, None, f"docs_dir {docs_dir!r} is not a folder ({_display(project.docs_dir, root)} "
+                         "does not exist), so MkDocs cannot build this site")
     project.use_directory_urls = bool(data.get("use_directory_urls", True))
     repo_url = data.get("repo_url")
     project.repo_url = str(repo_url).rstrip("/") if repo_url else None
@@ -264,23 +293,36 @@ def load_mkdocs(root: Path, config_file: Path | None = None) -> MkDocsProject:
     project.separator = str(toc.get("separator", "-"))
     project.nav = _nav_entries(node)
     watch = data.get("watch") or []
-    project.watch = [(path.parent / str(w)).resolve() for w in (watch if isinstance(watch, list) else [watch])]
+    project.watch = [real_path(path.parent / str(w)) for w in (watch if isinstance(watch, list) else [watch])]
     extra = data.get("extra")
     if isinstance(extra, dict) and isinstance(extra.get("linkcheck"), dict):
         project.extra_linkcheck = extra["linkcheck"]
     return project
 
 
-def _apply_inherit(data: Any, path: Path, root: Path) -> Any:
-    """MkDocs' ``INHERIT: base.yml``: the child's keys override the parent's."""
+def _apply_inherit(data: Any, path: Path, root: Path, chain: tuple[Path, ...] = ()) -> Any:
+    """MkDocs' ``INHERIT: base.yml``: the child's keys override the parent's.
+    ``chain`` holds the files already on the way here, so that a file that
+    inherits from itself (directly or through others) is reported, not followed
+    forever."""
 
     if not isinstance(data, dict) or "INHERIT" not in data:
         return data
-    parent_path = (path.parent / str(data.pop("INHERIT"))).resolve()
+    shown = _display(path, root)
+    relative = data.pop("INHERIT")
+    if not isinstance(relative, str) or not relative.strip():
+        raise InputError(shown, None, f"INHERIT must name a YAML file, got {relative!r}")
+    parent_path = real_path(path.parent / relative)
+    here = chain + (real_path(path),)
+    if parent_path in here:
+        loop = " -> ".join(_display(p, root) for p in (*here, parent_path))
+        raise InputError(shown, None, f"INHERIT loop: {loop}")
+    if not parent_path.is_file():
+        raise InputError(shown, None, f"INHERIT: no such file: {relative} (looked for {_display(parent_path, root)})")
     parent, _ = load_yaml(parent_path, display=_display(parent_path, root))
-    parent = _apply_inherit(parent, parent_path, root)
+    parent = _apply_inherit(parent, parent_path, root, here)
     if not isinstance(parent, dict):
-        return data
+        raise InputError(_display(parent_path, root), 1, "inherited mkdocs config is not a mapping")
 
     def merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
         out = dict(base)
@@ -293,7 +335,7 @@ def _apply_inherit(data: Any, path: Path, root: Path) -> Any:
 
 def _display(path: Path, root: Path) -> str:
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return real_path(path).relative_to(real_path(root)).as_posix()
     except ValueError:
         return str(path)
 

@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 from .htmlscan import normalise_fragment
 from .model import Kind, Link, Status
+from .paths import real_path
 from .sources import MARKDOWN, NOTEBOOK, SourceSet
 
 _LINE_ANCHOR = re.compile(r"^L(\d+)(?:C\d+)?(?:-L(\d+)(?:C\d+)?)?$")
@@ -39,6 +40,9 @@ class InternalResolver:
         self.project = sources.project
         self.root = sources.root
         self._site: dict[str, Path] | None = None
+        #: one verdict per (kind, page, target as written): a page that links to
+        #: the same place ten thousand times is resolved once
+        self._verdicts: dict[tuple[Kind, str | None, str], Verdict] = {}
 
     # -- the built site's URL map --------------------------------------------
     def _page_url(self, rel: str) -> str:
@@ -81,12 +85,19 @@ class InternalResolver:
 
     # -- resolution -----------------------------------------------------------
     def resolve(self, link: Link) -> Verdict:
+        key = (link.kind, link.source_file, link.target)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = self._verdicts[key] = self._resolve(link)
+        return verdict
+
+    def _resolve(self, link: Link) -> Verdict:
         if link.kind is Kind.NAV:
             return self._resolve_nav(link)
         if link.kind is Kind.INCLUDE:
             return self._resolve_include(link)
         assert link.source_file is not None
-        source = Path(link.source_file).resolve()
+        source = real_path(link.source_file)
         parts = urlsplit(link.target)
         path_part = unquote(parts.path)
         fragment = parts.fragment
@@ -247,6 +258,8 @@ class InternalResolver:
         section (``file:name``) must be marked ``[start:name]`` in it."""
 
         bases = self.project.snippet_base_paths or [self.root]
+        if self.project.snippets_relative_to_page and link.source_file is not None:
+            bases = [real_path(link.source_file).parent, *bases]
         name = link.target.strip()
         if re.match(r"^[a-z]+://", name):
             return Verdict(Status.SKIPPED, "remote snippet include", None)

@@ -18,8 +18,9 @@ from .comments import C_LIKE, HASH, comment_urls, find_urls
 from .config import MkDocsProject, Settings
 from .htmlscan import normalise_fragment, scan_html
 from .mdscan import MarkdownScan, MarkdownScanner, heading_anchor_ids
-from .model import InputError, Kind, Link, Location
+from .model import InputError, InternalError, Kind, Link, Location
 from .notebook import read_notebook
+from .paths import real_path
 from .slugs import github_slugify, github_unique, notebook_slugify, unique_id
 
 MARKDOWN = {".md", ".markdown", ".mdown"}
@@ -30,6 +31,10 @@ PLAIN = {".txt", ".rst"}
 SKIP_DIRS = {"node_modules", "_generated", "__pycache__", "site", "build", "dist", "coverage"}
 
 DEFAULT_PATHS = ("docs", "notebooks", "snippets", "README.md", "mkdocs.yml")
+
+#: Larger source files are reported, not read: no real page is this big, and
+#: reading one would only make the run slow for nothing.
+MAX_SOURCE_BYTES = 64 * 1024 * 1024
 
 
 def is_supported(path: Path) -> bool:
@@ -45,7 +50,7 @@ def discover(paths: Iterable[Path], exclude_paths: list[re.Pattern[str]], root: 
     seen: set[Path] = set()
 
     def add(p: Path) -> None:
-        rp = p.resolve()
+        rp = real_path(p)
         shown = display_path(rp, root)
         if rp in seen or any(rx.search(shown) for rx in exclude_paths):
             return
@@ -67,7 +72,7 @@ def discover(paths: Iterable[Path], exclude_paths: list[re.Pattern[str]], root: 
 
 def display_path(path: Path, root: Path) -> str:
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return real_path(path).relative_to(real_path(root)).as_posix()
     except ValueError:
         return path.as_posix()
 
@@ -76,12 +81,14 @@ class SourceSet:
     """Reads files (each once) and answers "which anchors does this page have"."""
 
     def __init__(self, root: Path, project: MkDocsProject, settings: Settings) -> None:
-        self.root = root.resolve()
+        self.root = real_path(root)
         self.project = project
         self.settings = settings
         self.scanner = MarkdownScanner(emoji=project.emoji, snippets=project.snippet_base_paths is not None)
         self._anchors: dict[Path, set[str] | None] = {}
         self._line_counts: dict[Path, int] = {}
+        #: files that failed to read while looking up their anchors
+        self.errors: list[InputError] = []
 
     # -- helpers -------------------------------------------------------------
     def show(self, path: Path) -> str:
@@ -89,13 +96,13 @@ class SourceSet:
 
     def in_docs(self, path: Path) -> bool:
         docs = self.project.docs_dir
-        return docs is not None and path.resolve().is_relative_to(docs)
+        return docs is not None and real_path(path).is_relative_to(docs)
 
     def site_rel(self, path: Path) -> str | None:
         """Where a file sits in the site's source tree (docs_dir-relative, as
         MkDocs sees it), or None when the site does not publish it."""
 
-        path = path.resolve()
+        path = real_path(path)
         docs = self.project.docs_dir
         if docs is not None and path.is_relative_to(docs):
             return path.relative_to(docs).as_posix()
@@ -122,7 +129,12 @@ class SourceSet:
 
     def _read(self, path: Path) -> str:
         try:
-            return path.read_text(encoding="utf-8")
+            size = path.stat().st_size
+            if size > MAX_SOURCE_BYTES:
+                raise InputError(self.show(path), None, f"too large to check ({size / 1e6:.0f} MB; the limit is "
+                                 f"{MAX_SOURCE_BYTES / 1e6:.0f} MB)")
+            # utf-8-sig: MkDocs reads pages this way, so a byte-order mark is not text
+            return path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as exc:
             line = path.read_bytes()[: exc.start].count(b"\n") + 1
             raise InputError(self.show(path), line, f"not UTF-8 text ({exc.reason})") from exc
@@ -131,6 +143,19 @@ class SourceSet:
 
     # -- extraction ----------------------------------------------------------
     def extract(self, path: Path) -> list[Link]:
+        """The links in one file. A file we cannot make sense of raises
+        :class:`InputError`; a bug raises :class:`InternalError` naming the file."""
+
+        try:
+            return self._extract_file(path)
+        except InputError:
+            raise
+        except RecursionError as exc:
+            raise InputError(self.show(path), None, "nested too deeply to parse") from exc
+        except Exception as exc:
+            raise InternalError(self.show(path), exc) from exc
+
+    def _extract_file(self, path: Path) -> list[Link]:
         suffix = path.suffix.lower()
         shown = self.show(path)
         src = str(path)
@@ -201,7 +226,7 @@ class SourceSet:
             if re.match(r"^\s*site_url\s*:", line):
                 continue  # the site's own address: it is what we are building
             links.extend(Link(u, Location(shown, idx + 1), Kind.BARE, src) for u, _ in find_urls(line))
-        if self.project.config_path is not None and path.resolve() == self.project.config_path.resolve():
+        if self.project.config_path is not None and real_path(path) == real_path(self.project.config_path):
             for entry in self.project.nav:
                 links.append(Link(entry.target, Location(shown, entry.line), Kind.NAV, src))
         return links
@@ -220,17 +245,22 @@ class SourceSet:
         """The anchors of a page, or None when the file is not a page (an image,
         a source file) and so has no anchors to check against."""
 
-        path = path.resolve()
+        path = real_path(path)
         if path not in self._anchors:
             suffix = path.suffix.lower()
             if suffix in MARKDOWN | NOTEBOOK | HTML:
-                self.extract(path)
+                try:
+                    self.extract(path)
+                except InputError as exc:
+                    # reported once with the run's input errors; its anchors are unknown
+                    self._anchors[path] = None
+                    self.errors.append(exc)
             else:
                 self._anchors[path] = None
         return self._anchors.get(path)
 
     def line_count(self, path: Path) -> int:
-        path = path.resolve()
+        path = real_path(path)
         if path not in self._line_counts:
             try:
                 self._line_counts[path] = len(path.read_bytes().splitlines())
