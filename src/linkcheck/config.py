@@ -143,6 +143,14 @@ class MkDocsProject:
     watch: list[Path] = field(default_factory=list)
     #: real directory -> its path inside the site (see Settings.mounts)
     mounts: dict[Path, str] = field(default_factory=dict)
+    #: pymdownx.tabbed: the tabs' slug function (None: numbered ids), its
+    #: separator, and whether the heading's id prefixes the tab's
+    tabbed_slugify: Slugify | None = None
+    tabbed_separator: str = "-"
+    tabbed_combine_header_slug: bool = False
+    #: MkDocs ``validation.links.absolute_links``: "relative_to_docs" makes
+    #: ``/x.md`` a docs_dir path; otherwise MkDocs leaves such links as written
+    absolute_links_relative_to_docs: bool = False
 
     def set_mounts(self, configured: dict[str, str]) -> None:
         """Use the configured mounts, or guess them: a watched directory full of
@@ -291,6 +299,16 @@ def load_mkdocs(root: Path, config_file: Path | None = None) -> MkDocsProject:
     toc = project.extensions.get("toc", {})
     project.slugify, project.slugify_name = slugifier_from_toc(toc.get("slugify"))
     project.separator = str(toc.get("separator", "-"))
+    tabbed = project.extensions.get("pymdownx.tabbed", {})
+    if tabbed.get("slugify"):
+        project.tabbed_slugify, _ = slugifier_from_toc(tabbed["slugify"])
+    project.tabbed_separator = str(tabbed.get("separator", "-"))
+    project.tabbed_combine_header_slug = bool(tabbed.get("combine_header_slug", False))
+    validation = data.get("validation")
+    links_validation = validation.get("links") if isinstance(validation, dict) else None
+    project.absolute_links_relative_to_docs = (
+        isinstance(links_validation, dict) and links_validation.get("absolute_links") == "relative_to_docs"
+    )
     project.nav = _nav_entries(node)
     watch = data.get("watch") or []
     project.watch = [real_path(path.parent / str(w)) for w in (watch if isinstance(watch, list) else [watch])]

@@ -24,6 +24,7 @@ from .model import Kind, Link, Status
 from .paths import real_path
 from .sources import MARKDOWN, NOTEBOOK, SourceSet
 
+_PAGE_SUFFIXES = tuple(MARKDOWN)
 _LINE_ANCHOR = re.compile(r"^L(\d+)(?:C\d+)?(?:-L(\d+)(?:C\d+)?)?$")
 
 
@@ -134,13 +135,21 @@ class InternalResolver:
 
         if path_part.startswith("/"):
             site_path = posixpath.normpath(path_part.lstrip("/"))
+            if site_path.lower().endswith(_PAGE_SUFFIXES) and not self.project.absolute_links_relative_to_docs:
+                return Verdict(Status.BROKEN, f"MkDocs leaves the absolute link {path_part} as written, and the site "
+                               "has no such file (pages are published as HTML): write it relative to this page, "
+                               "or set validation.links.absolute_links: relative_to_docs", None)
         else:
             site_path = posixpath.normpath(posixpath.join(posixpath.dirname(source_rel), path_part))
         target: Path | None = None
         if not site_path.startswith(".."):
             site_path = "" if site_path == "." else site_path
             real = self.sources.real_of(site_path)
-            if real is not None:
+            if real is not None and real.is_file():
+                # MkDocs normalises the path first, so `page.md/` and
+                # `page.md/#a` name the page like `page.md` does
+                target = real
+            elif real is not None:
                 target = self._existing(real, path_part.endswith("/"))
         if target is None and not path_part.lower().endswith((".md", ".ipynb")):
             target = self._via_site_url(source_rel, path_part)

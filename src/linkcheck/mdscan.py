@@ -13,6 +13,7 @@ where it was so line numbers stay true:
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,12 +27,17 @@ from .comments import find_urls
 from .htmlscan import scan_html
 from .model import Kind
 
-_BLOCK_MARKER = re.compile(r"^(?P<indent>[ ]*)(?:!!!|\?\?\?\+?|===\+?)(?:[ \t]|$)")
+_BLOCK_MARKER = re.compile(r"^(?P<indent>[ ]*)(?:!!!|\?\?\?\+?|===(?:\+|\+!|!\+|!)?)(?:[ \t]|$)")
 _FENCE_OPEN = re.compile(r"^(?P<indent>[ ]{0,3})(?P<fence>`{3,}|~{3,})")
 _ATX_NO_SPACE = re.compile(r"^(?P<indent>[ ]{0,3})(?P<hashes>#{1,6})(?=[^#\s])")
 _ATTR_LIST = re.compile(r"\{:?[ \t]*([^}\n]*?)[ \t]*\}")
 _ATTR_LIST_AT_END = re.compile(r"[ \t]*\{:?[ \t]*([^}\n]*?)[ \t]*\}[ \t]*$")
-_ATTR_ID = re.compile(r"(?:^|[ \t])#([^\s}#.]+)")
+# attr_list ids: `#id`, or the key/value form `id="x"`, `id='x'`, `id=x`
+_ATTR_ID = re.compile(r"""(?:^|[ \t])(?:#([^\s}#.]+)|id=(?:"([^"]*)"|'([^']*)'|([^\s"'}=]+)))""")
+# a fence's info string: `sh { .sh #example }`, `{ .sh #example }`, `{.sh #example}`
+_FENCE_ATTRS = re.compile(r"\{([^}\n]*)\}")
+# pymdownx.tabbed: `=== "Title"`; `!` starts a new set of tabs, `+` selects the tab
+_TAB = re.compile(r'^(?P<indent>[ ]*)===(?P<flags>\+|\+!|!\+|!)?[ ]+"(?P<title>.*?)"[ ]*$')
 _FOOTNOTE_DEF = re.compile(r"^[ ]{0,3}\[\^([^\]\s]+)\]:", re.MULTILINE)
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 _EMOJI = re.compile(r":[a-z0-9_+-]+:")
@@ -55,6 +61,51 @@ class MarkdownScan:
     html_ids: set[str] = field(default_factory=set)  # id= / <a name=> in raw HTML
     footnote_ids: set[str] = field(default_factory=set)
     includes: list[FoundLink] = field(default_factory=list)  # --8<-- targets
+    #: ids on fenced code blocks: real ids, but stashed away from toc's view,
+    #: so they do not make heading slugs unique the way other ids do
+    code_ids: set[str] = field(default_factory=set)
+    #: pymdownx.tabbed tabs: (0-based line, tab set number from 1, title)
+    tabs: list[tuple[int, int, str]] = field(default_factory=list)
+
+
+def attr_list_ids(attrs: str) -> list[str]:
+    """The ids an attribute list (the text between its braces) sets, in order."""
+
+    return [next(group for group in match if group) for match in _ATTR_ID.findall(attrs) if any(match)]
+
+
+def tab_titles(lines: list[str]) -> list[tuple[int, int, str]]:
+    """pymdownx.tabbed tabs with the number of the set each belongs to:
+    consecutive ``===`` blocks at one indent form a set, unless ``!`` starts a
+    new one or other content at that indent ends it."""
+
+    tabs: list[tuple[int, int, str]] = []
+    open_sets: dict[int, int] = {}  # indent -> set number
+    sets = 0
+    fence: tuple[str, int] | None = None
+    for idx, line in enumerate(lines):
+        stripped = line.strip()
+        if fence is not None:
+            if stripped.startswith(fence[0] * fence[1]) and set(stripped) == {fence[0]}:
+                fence = None
+            continue
+        if not stripped:
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        for level in [lvl for lvl in open_sets if lvl >= indent]:
+            if not (level == indent and _TAB.match(line)):
+                del open_sets[level]  # content at this indent: the set is over
+        tab = _TAB.match(line)
+        if tab:
+            if indent not in open_sets or "!" in (tab.group("flags") or ""):
+                sets += 1
+                open_sets[indent] = sets
+            tabs.append((idx, open_sets[indent], tab.group("title")))
+            continue
+        opened = _FENCE_OPEN.match(line.lstrip(" "))  # fences in tab bodies are indented
+        if opened:
+            fence = (opened.group("fence")[0], len(opened.group("fence")))
+    return tabs
 
 
 def unwrap_indented_blocks(lines: list[str]) -> list[str]:
@@ -158,6 +209,7 @@ class MarkdownScanner:
             result.footnote_ids.add(f"fnref:{label}" if n == 1 else f"fnref{n}:{label}")
         if self._snippets:
             result.includes.extend(_snippet_includes(raw_lines))
+        result.tabs = tab_titles(raw_lines)
         return result
 
     @staticmethod
@@ -179,6 +231,10 @@ class MarkdownScanner:
             if tok.type == "html_block" and tok.map:
                 self._html(tok.content, tok.map[0], result)
                 continue
+            if tok.type == "fence":
+                for attrs in _FENCE_ATTRS.findall(tok.info):
+                    result.code_ids.update(attr_list_ids(attrs))
+                continue
             if tok.type != "inline" or not tok.map:
                 continue
             start, end = tok.map
@@ -186,7 +242,7 @@ class MarkdownScanner:
                 self._heading(tok, heading_level, start, result)
             else:
                 for match in _ATTR_LIST.finditer(tok.content):
-                    result.attr_ids.update(_ATTR_ID.findall(match.group(1)))
+                    result.attr_ids.update(attr_list_ids(match.group(1)))
             self._inline(tok.children or [], start, end, lines, result, ref_hrefs)
 
     def _heading(self, tok: Token, level: int, line: int, result: MarkdownScan) -> None:
@@ -200,7 +256,7 @@ class MarkdownScanner:
         explicit: str | None = None
         attrs = _ATTR_LIST_AT_END.search(text)
         if attrs:
-            ids = _ATTR_ID.findall(attrs.group(1))
+            ids = attr_list_ids(attrs.group(1))
             explicit = ids[-1] if ids else None
             text = text[: attrs.start()]
         if self._emoji:
@@ -282,6 +338,7 @@ class MarkdownScanner:
             for level, text, explicit, line in sub.headings:
                 result.headings.append((level, text, explicit, first_line + line))
             result.attr_ids |= sub.attr_ids
+            result.code_ids |= sub.code_ids
 
 
 def _snippet_includes(lines: list[str]) -> list[FoundLink]:
@@ -321,4 +378,38 @@ def heading_anchor_ids(
     ids: list[str] = []
     for _, text, explicit, _ in scan.headings:
         ids.append(explicit if explicit else unique_id(slugify(text, separator), used))
+    return ids
+
+
+def tab_anchor_ids(
+    scan: MarkdownScan,
+    heading_ids: list[str],
+    slugify: Callable[[str, str], str] | None,
+    separator: str,
+    combine_header_slug: bool,
+) -> list[str]:
+    """Ids pymdownx.tabbed gives its tabs. Without a ``slugify`` option they
+    are numbered (``__tabbed_<set>_<tab>``); with one, the tab title is
+    slugified, prefixed with the id of the heading above when
+    ``combine_header_slug`` is on, and made unique against the page's ids."""
+
+    from .slugs import unique_id
+
+    ids: list[str] = []
+    if slugify is None:
+        counts: dict[int, int] = {}
+        for _, tab_set, _ in scan.tabs:
+            counts[tab_set] = counts.get(tab_set, 0) + 1
+            ids.append(f"__tabbed_{tab_set}_{counts[tab_set]}")
+        return ids
+    used = set(heading_ids) | scan.attr_ids
+    heading_lines = [line for _, _, _, line in scan.headings]
+    for line, _, title in scan.tabs:
+        text = html.unescape(re.sub(r"[`*]|</?[^>]*>", "", title))
+        slug = slugify(text, separator)
+        if combine_header_slug:
+            above = [(at, i) for i, at in enumerate(heading_lines) if at < line and i < len(heading_ids)]
+            if above:
+                slug = heading_ids[max(above)[1]] + separator + slug
+        ids.append(unique_id(slug, used))
     return ids

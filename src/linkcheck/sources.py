@@ -17,7 +17,7 @@ from pathlib import Path
 from .comments import C_LIKE, HASH, comment_urls, find_urls
 from .config import MkDocsProject, Settings
 from .htmlscan import normalise_fragment, scan_html
-from .mdscan import MarkdownScan, MarkdownScanner, heading_anchor_ids
+from .mdscan import MarkdownScan, MarkdownScanner, heading_anchor_ids, tab_anchor_ids
 from .model import InputError, InternalError, Kind, Link, Location
 from .notebook import read_notebook
 from .paths import real_path
@@ -235,10 +235,13 @@ class SourceSet:
     def _remember_markdown(self, path: Path, scan: MarkdownScan) -> None:
         if self.in_site(path) and self.project.slugify is not None:
             ids = heading_anchor_ids(scan, self.project.slugify, self.project.separator)
+            if "pymdownx.tabbed" in self.project.extensions:
+                ids += tab_anchor_ids(scan, ids, self.project.tabbed_slugify, self.project.tabbed_separator,
+                                      self.project.tabbed_combine_header_slug)
         else:  # rendered by GitHub (README, files outside docs_dir)
             used: dict[str, int] = {}
             ids = [explicit or github_unique(github_slugify(text), used) for _, text, explicit, _ in scan.headings]
-        anchors = set(ids) | scan.attr_ids | scan.html_ids | scan.footnote_ids
+        anchors = set(ids) | scan.attr_ids | scan.html_ids | scan.footnote_ids | scan.code_ids
         self._anchors[path] = {normalise_fragment(a) for a in anchors}
 
     def anchors_for(self, path: Path) -> set[str] | None:
