@@ -28,6 +28,9 @@ _NOT_CHECKED_SCHEMES = {
 }
 _PLACEHOLDER = re.compile(r"[{}<>$*\[\]]|\.\.\.|YOUR[_-]|your[_-]|<|%7B")
 _RESERVED_SUFFIXES = (".example", ".test", ".invalid")
+# Jinja (theme templates, mkdocs-macros) and similar: `{{ x.url }}`, `{% if %}`,
+# also percent-encoded as a Markdown renderer or browser would write them
+_TEMPLATE = re.compile(r"\{\{|\}\}|\{%|%\}|%7B%7B|%7B%25", re.IGNORECASE)
 _RESERVED_HOSTS = {"example.com", "example.net", "example.org", "www.example.com", "www.example.org", "www.example.net"}
 
 
@@ -84,7 +87,10 @@ class LinkChecker:
 
     # -- collecting ---------------------------------------------------------------
     def collect(self, paths: Iterable[Path]) -> tuple[list[Link], list[InputError], int]:
-        files = discover(paths, self._exclude_paths, self.root)
+        templates = list(self.project.theme_dirs)
+        if self.project.docs_dir is not None:
+            templates.append(self.project.docs_dir / "templates")  # MkDocs never publishes docs/templates/
+        files = discover(paths, self._exclude_paths, self.root, templates)
         links: list[Link] = []
         errors: list[InputError] = []
         for path in files:
@@ -108,6 +114,8 @@ class LinkChecker:
         reason = self._skip_reason(target)
         if reason:
             return "skipped", reason
+        if _TEMPLATE.search(target):
+            return "skipped", "unrendered template syntax ({{ }} or {% %}): the real address exists only once rendered"
         if link.kind in (Kind.NAV, Kind.INCLUDE):
             return "internal", ""
         if target.startswith("//"):
@@ -240,8 +248,7 @@ class LinkChecker:
             cache.save()
         return outcomes
 
-    @staticmethod
-    def _with_fragment(url: str, outcome: UrlOutcome) -> tuple[Status, str, str | None]:
+    def _with_fragment(self, url: str, outcome: UrlOutcome) -> tuple[Status, str, str | None]:
         fragment = urlsplit(url).fragment
         final = outcome.final_url
         if final and fragment and "#" not in final:
@@ -250,6 +257,8 @@ class LinkChecker:
         if not fragment or status not in (Status.OK, Status.REDIRECTED):
             return status, message, final
         anchor = anchor_of(fragment)
+        if anchor is not None and any(re.search(p, anchor) for p in self.settings.ignore_anchors):
+            return status, f"{message}; anchor #{fragment} not checked (ignore-anchors)", final
         if anchor is None:
             note = "text fragment, not an anchor: not checked" if ":~:" in fragment else "fragment is an app route: not checked"
             return status, f"{message}; {note}", final

@@ -82,7 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=(
             "Outcomes: ok, redirected (moved permanently: update it, or use --fix), broken (fails the run), "
             "blocked (bot wall / log-in), error (network trouble after retries), skipped. "
-            "Only broken links fail the run unless --strict."
+            "Only broken links fail the run unless --strict. "
+            "Exit status: 0 nothing broken, 1 broken links, 2 bad input or usage (the message names the file), "
+            "3 internal error (a bug: please report it). "
+            "Links with unrendered template syntax ({{ }}, {% %}) are skipped, and theme.custom_dir is not read."
         ),
     )
     p.add_argument("paths", nargs="*", metavar="PATH",
@@ -99,6 +102,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--exclude-path", type=_regex, action="append", default=[], metavar="REGEX",
                    help="skip source files whose path matches REGEX (repeatable)")
     p.add_argument("--no-external", action="store_true", help="check internal links only (no network)")
+    p.add_argument("--site-dir", metavar="DIR",
+                   help="a built copy of the site (mkdocs build output): an anchor not found in a page's Markdown "
+                        "is looked up in its built HTML, so ids that plugins and hooks generate (mkdocstrings, "
+                        "autorefs) count; build first, e.g. mkdocs build -d site")
+    p.add_argument("--ignore-anchors", type=_regex, action="append", default=[], metavar="REGEX",
+                   help="do not check fragments matching REGEX, e.g. generated API anchors: "
+                        "'^mypkg\\.' (repeatable)")
     p.add_argument("--fix", action="store_true", help="rewrite permanently redirected links to their new address")
     p.add_argument("--config", metavar="FILE", help="settings file (TOML or YAML); default: linkcheck.toml, or mkdocs.yml extra.linkcheck")
     p.add_argument("--root", metavar="DIR", default=".", help="project root, where mkdocs.yml lives (default: .)")
@@ -129,6 +139,9 @@ def _settings_from_args(args: argparse.Namespace, settings: Settings) -> Setting
         settings.check_external = False
     settings.exclude = list(settings.exclude) + list(args.exclude)
     settings.exclude_paths = list(settings.exclude_paths) + list(args.exclude_path)
+    settings.ignore_anchors = list(settings.ignore_anchors) + list(args.ignore_anchors)
+    if args.site_dir:
+        settings.site_dir = str(Path(args.site_dir).absolute())
     return settings
 
 
@@ -190,11 +203,16 @@ def _run(args: argparse.Namespace) -> int:
     project = load_mkdocs(root)
     settings, _source = load_settings(root, project, Path(args.config) if args.config else None)
     settings = _settings_from_args(args, settings)
-    for pattern in settings.exclude + settings.exclude_paths:
+    for pattern in settings.exclude + settings.exclude_paths + settings.ignore_anchors:
         try:
             re.compile(pattern)
         except re.error as exc:
-            raise UsageError(f"invalid exclude pattern {pattern!r} in the config: {exc}") from None
+            raise UsageError(f"invalid pattern {pattern!r} in the config: {exc}") from None
+    if settings.site_dir:
+        site_dir = root / settings.site_dir  # a config file's path is relative to the project root
+        if not site_dir.is_dir():
+            raise UsageError(f"site dir is not a directory: {settings.site_dir} (build the site first: mkdocs build)")
+        settings.site_dir = str(site_dir)
     paths = _resolve_paths(args.paths, root, project)
     if not paths:
         raise UsageError(f"nothing to check: none of {', '.join(DEFAULT_PATHS)} exists under {root}")

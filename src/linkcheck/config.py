@@ -61,6 +61,12 @@ class Settings:
     #: page notebooks/x.ipynb of the site. Empty: guessed from mkdocs.yml
     #: ``watch:`` (directories of notebooks, when mkdocs-jupyter is on).
     mounts: dict[str, str] = field(default_factory=dict)
+    #: a built copy of the site (``mkdocs build`` output): anchors that only
+    #: exist there (mkdocstrings, hooks) are read from its HTML
+    site_dir: str | None = None
+    #: fragments matching one of these patterns are not checked (generated
+    #: anchors with no built site at hand)
+    ignore_anchors: list[str] = field(default_factory=list)
 
     def compiled_excludes(self) -> list[re.Pattern[str]]:
         return [re.compile(p) for p in self.exclude]
@@ -151,6 +157,11 @@ class MkDocsProject:
     #: MkDocs ``validation.links.absolute_links``: "relative_to_docs" makes
     #: ``/x.md`` a docs_dir path; otherwise MkDocs leaves such links as written
     absolute_links_relative_to_docs: bool = False
+    #: the top of the git checkout holding the project (GitHub links to this
+    #: repository name paths from there), or None outside git
+    git_root: Path | None = None
+    #: theme.custom_dir: Jinja templates, not pages
+    theme_dirs: list[Path] = field(default_factory=list)
 
     def set_mounts(self, configured: dict[str, str]) -> None:
         """Use the configured mounts, or guess them: a watched directory full of
@@ -254,16 +265,41 @@ def _nav_entries(node: yaml.Node | None) -> list[NavEntry]:
     return found
 
 
+def find_git_root(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` that holds ``.git`` (a folder,
+    or a file in a worktree or submodule)."""
+
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def _git_dir(git_root: Path) -> Path:
+    dot_git = git_root / ".git"
+    if dot_git.is_file():  # worktree / submodule: "gitdir: <path>"
+        try:
+            text = dot_git.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            return dot_git
+        if text.startswith("gitdir:"):
+            return (git_root / text[len("gitdir:"):].strip()).resolve()
+    return dot_git
+
+
 def _git_branches(root: Path) -> set[str]:
     """Branch names under which GitHub links to this repo count as local."""
 
     names = {"main", "master", "HEAD"}
-    head = root / ".git" / "HEAD"
+    git_root = find_git_root(root)
+    if git_root is None:
+        return names
+    head = _git_dir(git_root) / "HEAD"
     try:
         text = head.read_text().strip()
         if text.startswith("ref: refs/heads/"):
             names.add(text[len("ref: refs/heads/"):])
-    except OSError:
+    except (OSError, UnicodeDecodeError):
         pass
     return names
 
@@ -275,6 +311,7 @@ def load_mkdocs(root: Path, config_file: Path | None = None) -> MkDocsProject:
     project = MkDocsProject(root=root)
     path = config_file or next((root / n for n in ("mkdocs.yml", "mkdocs.yaml") if (root / n).is_file()), None)
     project.branches = _git_branches(root)
+    project.git_root = find_git_root(root)
     if path is None or not path.is_file():
         project.slugify, project.slugify_name = slugifier_from_toc(None)
         return project
@@ -310,6 +347,10 @@ def load_mkdocs(root: Path, config_file: Path | None = None) -> MkDocsProject:
         isinstance(links_validation, dict) and links_validation.get("absolute_links") == "relative_to_docs"
     )
     project.nav = _nav_entries(node)
+    theme = data.get("theme")
+    custom_dir = theme.get("custom_dir") if isinstance(theme, dict) else None
+    if isinstance(custom_dir, str) and custom_dir.strip():
+        project.theme_dirs = [real_path(path.parent / custom_dir)]
     watch = data.get("watch") or []
     project.watch = [real_path(path.parent / str(w)) for w in (watch if isinstance(watch, list) else [watch])]
     extra = data.get("extra")

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from .built import BuiltSite
 from .htmlscan import normalise_fragment
 from .model import Kind, Link, Status
 from .paths import real_path
@@ -44,6 +45,9 @@ class InternalResolver:
         #: one verdict per (kind, page, target as written): a page that links to
         #: the same place ten thousand times is resolved once
         self._verdicts: dict[tuple[Kind, str | None, str], Verdict] = {}
+        settings = sources.settings
+        self._built = BuiltSite(Path(settings.site_dir)) if settings.site_dir else None
+        self._ignored_anchors = [re.compile(p) for p in settings.ignore_anchors]
 
     # -- the built site's URL map --------------------------------------------
     def _page_url(self, rel: str) -> str:
@@ -106,6 +110,8 @@ class InternalResolver:
             return self._check_fragment(source, fragment, link.target, same_page=True)
 
         source_rel = self.sources.site_rel(source)
+        if link.kind is Kind.HTML and source_rel is not None and source.suffix.lower() in MARKDOWN:
+            return self._resolve_raw_html(source_rel, path_part, fragment, link.target)
         if source_rel is not None:
             verdict = self._resolve_in_site(source_rel, path_part, fragment, link.target)
             if verdict is not None:
@@ -160,10 +166,39 @@ class InternalResolver:
             return Verdict(Status.BROKEN, f"directory {shown} has no index.md, so the site has no page there", shown)
         return self._check_fragment(target, fragment, written, same_page=False)
 
+    def _resolve_raw_html(self, source_rel: str, path_part: str, fragment: str, written: str) -> Verdict:
+        """``<a href>`` in a page: MkDocs rewrites Markdown links only, so raw
+        HTML keeps its address and the browser resolves it against the page's
+        URL in the built site (``x.md`` stays ``x.md``, which is not published)."""
+
+        page_url = self._page_url(source_rel)
+        if path_part.startswith("/"):
+            joined = posixpath.normpath(path_part.lstrip("/"))
+        else:
+            base = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url) + "/"
+            joined = posixpath.normpath(posixpath.join(base, path_part))
+        if joined.startswith(".."):
+            return Verdict(Status.BROKEN, f"points above the site root (from page URL /{page_url})", None)
+        joined = "" if joined == "." else joined
+        if joined.lower().endswith(_PAGE_SUFFIXES):
+            return Verdict(Status.BROKEN, f"MkDocs does not rewrite links in raw HTML: the built page links to "
+                           f"/{joined}, which is not published (pages become HTML); use a Markdown link "
+                           "or the page's URL", None)
+        site = self.site()
+        target = next((site[key] for key in (joined, joined.rstrip("/") + "/", joined.removesuffix("index.html"))
+                       if key in site and not key.lower().endswith(_PAGE_SUFFIXES)), None)
+        if target is None:
+            return Verdict(Status.BROKEN, f"no page or file at /{joined} in the built site "
+                           f"(raw HTML is resolved from the page URL /{page_url})", None)
+        return self._check_fragment(target, fragment, written, same_page=False)
+
     def resolve_repo_path(self, rel: str, fragment: str) -> Verdict:
         """A GitHub blob/tree link into this repository, checked in the checkout."""
 
-        candidate = Path(os.path.normpath(self.root / unquote(rel)))
+        # the link names a path from the top of the repository, which is not
+        # --root when the site lives in a subfolder of it
+        top = self.project.git_root or self.root
+        candidate = Path(os.path.normpath(top / unquote(rel)))
         if not candidate.exists():
             shown = self.sources.show(candidate)
             return Verdict(Status.BROKEN, f"not in this checkout: {shown}{self._did_you_mean(candidate)}", shown)
@@ -248,11 +283,25 @@ class InternalResolver:
         wanted = normalise_fragment(fragment)
         if wanted in anchors or (github and f"user-content-{wanted}" in anchors):
             return Verdict(Status.OK, "", shown)
+        for pattern in self._ignored_anchors:
+            if pattern.search(wanted):
+                return Verdict(Status.OK, f"#{fragment} not checked: matches ignore-anchors {pattern.pattern!r}", shown)
+        built_url = self._built_page_url(target)
+        if built_url is not None and self._built is not None and wanted in self._built.anchors(built_url):
+            return Verdict(Status.OK, f"#{fragment} found in the built site ({self._built.html_file(built_url)})", shown)
         if _LINE_ANCHOR.match(fragment) and target.suffix.lower() in MARKDOWN and github:
             return Verdict(Status.OK, "line anchor on a GitHub source view", shown)
         close = difflib.get_close_matches(wanted, sorted(anchors), n=1, cutoff=0.6)
         hint = f" (did you mean #{close[0]}?)" if close else ""
         return Verdict(Status.BROKEN, f"anchor #{fragment} not found in {where}{hint}", shown)
+
+    def _built_page_url(self, target: Path) -> str | None:
+        """The site URL of a page, for looking it up in the built site."""
+
+        rel = self.sources.site_rel(target)
+        if rel is None or not self._is_page(target):
+            return None
+        return self._page_url(rel)
 
     def _resolve_nav(self, link: Link) -> Verdict:
         site_path = posixpath.normpath(unquote(link.target).lstrip("/"))

@@ -42,12 +42,20 @@ def is_supported(path: Path) -> bool:
     return suffix in MARKDOWN | NOTEBOOK | HTML | YAML | PLAIN | C_LIKE | HASH
 
 
-def discover(paths: Iterable[Path], exclude_paths: list[re.Pattern[str]], root: Path) -> list[Path]:
+def discover(
+    paths: Iterable[Path],
+    exclude_paths: list[re.Pattern[str]],
+    root: Path,
+    template_dirs: Iterable[Path] = (),
+) -> list[Path]:
     """Expand directories into the files we understand, skipping dependency,
-    build and hidden directories. Explicitly named files are always read."""
+    build and hidden directories, and ``template_dirs`` (theme overrides: Jinja
+    templates, whose links only exist once rendered). Explicitly named files
+    are always read."""
 
     found: list[Path] = []
     seen: set[Path] = set()
+    templates = {real_path(t) for t in template_dirs}
 
     def add(p: Path) -> None:
         rp = real_path(p)
@@ -62,7 +70,8 @@ def discover(paths: Iterable[Path], exclude_paths: list[re.Pattern[str]], root: 
             add(path)
             continue
         for dirpath, dirnames, filenames in os.walk(path):
-            dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+            dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".")
+                                 and real_path(Path(dirpath) / d) not in templates)
             for name in sorted(filenames):
                 candidate = Path(dirpath) / name
                 if is_supported(candidate):
