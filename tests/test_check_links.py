@@ -884,3 +884,306 @@ def test_the_guide_has_no_broken_internal_links() -> None:
     broken = [f"{r['url']} ({r['message']}) at {r['sources']}" for r in data["results"] if r["status"] == "broken"]
     assert result.returncode == 0, "\n".join(broken) or result.stderr
     assert data["summary"]["total"] > 0
+
+
+# ---------------------------------------------------------------------------
+# real MkDocs sites: bad input, MkDocs' own link rules, anchors it generates
+# ---------------------------------------------------------------------------
+FIXTURE_SITE = REPO / "tests" / "fixtures" / "linkcheck_site"
+
+
+def _built_page_url(rel: str) -> str:
+    stem = rel[: -len(".md")]
+    if stem == "index" or stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def _ground_truth(site: Path, docs: Path) -> dict[tuple[str, str], bool]:
+    """Whether each labelled link (``[L07](...)``) works in the built site:
+    its href, as MkDocs rewrote it, resolved from the page's URL to a file, and
+    its fragment to an id or ``<a name>`` in that file. Written independently
+    of the checker (regular expressions, no linkcheck code)."""
+
+    import html
+    import re as _re
+    from urllib.parse import unquote, urljoin, urlsplit
+
+    truth: dict[tuple[str, str], bool] = {}
+    ids: dict[Path, set[str]] = {}
+    for page in sorted(docs.rglob("*.md")):
+        url = _built_page_url(page.relative_to(docs).as_posix())
+        built = (site / url / "index.html").read_text(encoding="utf-8")
+        for href, label in _re.findall(r'<a\b[^>]*?href="([^"]*)"[^>]*>(L\d\d)</a>', built):
+            parts = urlsplit(urljoin("http://site.test/" + url, html.unescape(href)))
+            target = site / unquote(parts.path).lstrip("/")
+            if target.is_dir():
+                target = target / "index.html"
+            works = target.is_file()
+            if works and parts.fragment:
+                if target not in ids:
+                    found = _re.findall(r'\b(?:id|name)="([^"]*)"', target.read_text(encoding="utf-8"))
+                    ids[target] = {html.unescape(i) for i in found}
+                works = unquote(parts.fragment) in ids[target]
+            truth[(page.relative_to(docs.parent).as_posix(), label)] = works
+    return truth
+
+
+def _verdicts_by_label(root: Path, report: Report) -> dict[tuple[str, str], Result]:
+    import re as _re
+
+    lines: dict[str, list[str]] = {}
+    found: dict[tuple[str, str], Result] = {}
+    for result in report.results:
+        for place in result.sources:
+            if place.path not in lines:
+                lines[place.path] = (root / place.path).read_text(encoding="utf-8").split("\n")
+            for label in _re.findall(r"L\d\d", lines[place.path][place.line - 1]):
+                found[(place.path, label)] = result
+    return found
+
+
+def test_every_link_matches_the_built_site(tmp_path: Path) -> None:
+    """Build the fixture site with the pinned MkDocs and compare the checker's
+    verdict on every labelled link with the built HTML (the ground truth).
+    Covers attr_list ids in both forms, fenced-code ids, tab slugs with
+    combine_header_slug, md_in_html, raw HTML anchors, footnotes, pymdownx
+    slugs, ``page.md/#a``, queries, directory URLs, absolute ``/x.md`` and raw
+    HTML links (which MkDocs does not rewrite)."""
+
+    root = tmp_path / "site_src"
+    import shutil
+
+    shutil.copytree(FIXTURE_SITE, root)
+    site = tmp_path / "built"
+    build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(site)],
+                           cwd=root, capture_output=True, text=True, timeout=300,
+                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert build.returncode == 0, build.stderr
+    truth = _ground_truth(site, root / "docs")
+    report = LinkChecker(root, fast_settings(check_external=False), load_mkdocs(root)).run([root / "docs"])
+    ours = _verdicts_by_label(root, report)
+    assert not report.input_errors
+    import re as _re
+
+    written = {(page.relative_to(root).as_posix(), label) for page in (root / "docs").rglob("*.md")
+               for label in _re.findall(r"L\d\d", page.read_text(encoding="utf-8"))}
+    assert set(truth) == written and len(written) >= 40  # every labelled link is in the built HTML
+    assert 0 < sum(not ok for ok in truth.values()) < len(truth)
+    wrong = {key: (works, ours[key].url, ours[key].status.value, ours[key].message)
+             for key, works in truth.items() if key in ours and (ours[key].status is Status.OK) != works}
+    assert not wrong
+    assert set(truth) <= set(ours), sorted(set(truth) - set(ours))
+
+
+def test_theme_overrides_and_template_placeholders_are_not_links(tmp_path: Path) -> None:
+    root = tmp_path / "site_src"
+    import shutil
+
+    shutil.copytree(FIXTURE_SITE, root)
+    write(root, "docs/sponsors.md", """
+        # Sponsors
+
+        <a href="{{ sponsor.url }}">sponsor</a> and [release](https://example.org/{{ version }}/notes)
+        {% for s in sponsors %}[x]({{s.url}}){% endfor %}
+        """)
+    results = by_url(run_checker(root, [root], check_external=False))
+    assert not any("not-a-page.md" in url or "config.extra" in url for url in results)  # overrides/ is not read
+    for url in ("{{ sponsor.url }}", "{{s.url}}"):
+        assert results[url].status is Status.SKIPPED and "template" in results[url].message
+
+
+@pytest.mark.parametrize("case", ["symlink_loop", "inherit_self", "inherit_cycle", "inherit_missing", "yaml_error",
+                                  "docs_dir_missing", "not_utf8", "bad_notebook", "huge_file", "docs_dir_not_text"])
+def test_bad_input_exits_2_naming_the_file(case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every kind of bad input: exit 2, a message naming the file, no traceback."""
+
+    write(tmp_path, "mkdocs.yml", "site_name: t\n")
+    write(tmp_path, "docs/index.md", "# Home\n\n[a](a.md)\n")
+    expect = "docs/index.md"
+    if case == "symlink_loop":
+        (tmp_path / "docs" / "a.md").symlink_to("b.md")
+        (tmp_path / "docs" / "b.md").symlink_to("a.md")
+        expect = "docs/a.md"
+    elif case == "inherit_self":
+        write(tmp_path, "mkdocs.yml", "INHERIT: mkdocs.yml\nsite_name: t\n")
+        expect = "INHERIT loop: mkdocs.yml -> mkdocs.yml"
+    elif case == "inherit_cycle":
+        write(tmp_path, "mkdocs.yml", "INHERIT: base/one.yml\nsite_name: t\n")
+        write(tmp_path, "base/one.yml", "INHERIT: ../mkdocs.yml\n")
+        expect = "INHERIT loop: mkdocs.yml -> base/one.yml -> mkdocs.yml"
+    elif case == "inherit_missing":
+        write(tmp_path, "mkdocs.yml", "INHERIT: nowhere.yml\nsite_name: t\n")
+        expect = "nowhere.yml"
+    elif case == "yaml_error":
+        write(tmp_path, "mkdocs.yml", "site_name: t\nnav:\n  - [unclosed\n")
+        expect = "mkdocs.yml:"
+    elif case == "docs_dir_missing":
+        write(tmp_path, "mkdocs.yml", "site_name: t\ndocs_dir: documentation\n")
+        expect = "mkdocs.yml: docs_dir 'documentation' is not a folder"
+    elif case == "docs_dir_not_text":
+        write(tmp_path, "mkdocs.yml", "site_name: t\ndocs_dir: [a, b]\n")
+        expect = "mkdocs.yml: docs_dir must be a folder name"
+    elif case == "not_utf8":
+        (tmp_path / "docs" / "index.md").write_bytes(b"# Home\n\ncaf\xe9\n")
+        expect = "docs/index.md:3: not UTF-8"
+    elif case == "bad_notebook":
+        write(tmp_path, "docs/n.ipynb", '{"cells": [}\n')
+        expect = "docs/n.ipynb:1"
+    elif case == "huge_file":
+        from linkcheck import sources
+
+        monkeypatch.setattr(sources, "MAX_SOURCE_BYTES", 10)
+        expect = "docs/index.md: too large to check"
+    monkeypatch.chdir(tmp_path)
+    code = cli.main(["docs", "--no-external", "--no-progress"])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert expect in err
+    assert "Traceback" not in err
+
+
+def test_env_and_relative_tags_in_mkdocs_yml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``!ENV`` and ``!relative`` are read, not executed or rejected: snippets
+    resolve from the config's folder (``!relative $config_dir``) and next to
+    the page (``!relative``)."""
+
+    monkeypatch.setenv("LC_TEST_DOCS", "pages")
+    write(tmp_path, "mkdocs.yml", """
+        site_name: !ENV [LC_TEST_SITE_NAME, t]
+        docs_dir: !ENV [LC_TEST_DOCS, docs]
+        markdown_extensions:
+          - pymdownx.snippets:
+              base_path:
+                - !relative $config_dir
+                - !relative
+        """)
+    write(tmp_path, "shared/top.txt", "top\n")
+    write(tmp_path, "pages/sub/near.txt", "near\n")
+    write(tmp_path, "pages/sub/p.md", '# P\n\n--8<-- "shared/top.txt"\n\n--8<-- "near.txt"\n\n--8<-- "gone.txt"\n')
+    results = by_url(run_checker(tmp_path, [tmp_path / "pages"], check_external=False))
+    assert results["shared/top.txt"].status is Status.OK
+    assert results["near.txt"].status is Status.OK
+    assert results["gone.txt"].status is Status.BROKEN
+
+
+def test_a_bug_exits_3_not_1(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """An unexpected error inside the checker is not "broken links" (1) nor the
+    user's mistake (2): exit 3, with the file it was reading."""
+
+    from linkcheck import mdscan
+
+    def explode(self: object, text: str) -> object:
+        raise ValueError("simulated bug")
+
+    write(tmp_path, "docs/index.md", "# Home\n")
+    monkeypatch.setattr(mdscan.MarkdownScanner, "scan", explode)
+    monkeypatch.chdir(tmp_path)
+    code = cli.main(["docs", "--no-external", "--no-progress"])
+    err = capsys.readouterr().err
+    assert code == 3
+    assert "internal error while reading docs/index.md: ValueError: simulated bug" in err
+    assert "Traceback" not in err
+
+
+def test_github_links_to_this_repository_resolve_from_the_git_root(tmp_path: Path) -> None:
+    """The site lives in a subfolder of the repository: a GitHub link names a
+    path from the top of the repository, not from --root."""
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "HEAD").write_text("ref: refs/heads/feature-x\n")
+    site = tmp_path / "website"
+    write(site, "mkdocs.yml", "site_name: t\nrepo_url: https://github.com/acme/tool\n")
+    write(tmp_path, "tools/run.py", "print('hi')\n")
+    write(site, "docs/index.md", """
+        # Home
+
+        [from the top](https://github.com/acme/tool/blob/main/tools/run.py)
+        [on this branch](https://github.com/acme/tool/tree/feature-x/tools)
+        [lines](https://github.com/acme/tool/blob/main/tools/run.py#L1)
+        [missing](https://github.com/acme/tool/blob/main/website/tools/run.py)
+        """)
+    results = by_url(run_checker(site, [site / "docs"], check_external=False))
+    assert results["https://github.com/acme/tool/blob/main/tools/run.py"].status is Status.OK
+    assert results["https://github.com/acme/tool/tree/feature-x/tools"].status is Status.OK
+    assert results["https://github.com/acme/tool/blob/main/tools/run.py#L1"].status is Status.OK
+    assert results["https://github.com/acme/tool/blob/main/website/tools/run.py"].status is Status.BROKEN
+
+
+def test_generated_anchors_from_a_built_site_or_ignored(tmp_path: Path) -> None:
+    """mkdocstrings-style anchors exist only in the built HTML: --site-dir
+    reads them there; --ignore-anchors leaves matching fragments unchecked."""
+
+    write(tmp_path, "mkdocs.yml", "site_name: t\n")
+    write(tmp_path, "docs/index.md", "# Home\n\n[func](api.md#mypkg.run) [typo](api.md#mypkg.rnu) [bad](api.md#nope)\n")
+    write(tmp_path, "docs/api.md", "# API\n\n::: mypkg\n")
+    plain = by_url(run_checker(tmp_path, [tmp_path / "docs"], check_external=False))
+    assert plain["api.md#mypkg.run"].status is Status.BROKEN
+
+    write(tmp_path, "built/api/index.html", '<h2 id="mypkg.run">run</h2><h2 id="api">API</h2>')
+    built = by_url(run_checker(tmp_path, [tmp_path / "docs"], check_external=False, site_dir=str(tmp_path / "built")))
+    assert built["api.md#mypkg.run"].status is Status.OK and "built site" in built["api.md#mypkg.run"].message
+    assert built["api.md#mypkg.rnu"].status is Status.BROKEN
+
+    ignored = by_url(run_checker(tmp_path, [tmp_path / "docs"], check_external=False, ignore_anchors=[r"^mypkg\."]))
+    assert ignored["api.md#mypkg.rnu"].status is Status.OK and "ignore-anchors" in ignored["api.md#mypkg.rnu"].message
+    assert ignored["api.md#nope"].status is Status.BROKEN
+
+    cli_run = run_cli(["docs", "--no-external", "--site-dir", "built", "--ignore-anchors", "^nope$", "--format", "json"],
+                      tmp_path)
+    assert cli_run.returncode == 1  # the typo is still broken
+    statuses = {r["url"]: r["status"] for r in json.loads(cli_run.stdout)["results"]}
+    assert statuses == {"api.md#mypkg.run": "ok", "api.md#mypkg.rnu": "broken", "api.md#nope": "ok"}
+    missing_dir = run_cli(["docs", "--site-dir", "no-such-site"], tmp_path)
+    assert missing_dir.returncode == 2 and "no-such-site" in missing_dir.stderr
+
+
+def test_numbered_tab_ids_without_a_tab_slugify(tmp_path: Path) -> None:
+    write(tmp_path, "mkdocs.yml", "site_name: t\nmarkdown_extensions:\n  - pymdownx.tabbed:\n      alternate_style: true\n")
+    write(tmp_path, "docs/p.md", """
+        # P
+
+        === "One"
+
+            a
+
+        === "Two"
+
+            b
+
+        Between.
+
+        === "Three"
+
+            c
+
+        [t](#__tabbed_1_2) [u](#__tabbed_2_1) [v](#__tabbed_1_3)
+        """)
+    results = by_url(run_checker(tmp_path, [tmp_path / "docs"], check_external=False))
+    assert results["#__tabbed_1_2"].status is Status.OK
+    assert results["#__tabbed_2_1"].status is Status.OK
+    assert results["#__tabbed_1_3"].status is Status.BROKEN
+
+
+def test_each_distinct_link_is_resolved_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page that repeats a link thousands of times costs one resolution per
+    distinct target (speed is measured in make bench-links, not here)."""
+
+    from linkcheck.internal import InternalResolver
+
+    calls: list[str] = []
+    original = InternalResolver._resolve
+
+    def counting(self: InternalResolver, link: object) -> object:
+        calls.append(link.target)  # type: ignore[attr-defined]
+        return original(self, link)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(InternalResolver, "_resolve", counting)
+    write(tmp_path, "mkdocs.yml", "site_name: t\n")
+    write(tmp_path, "docs/other.md", "# Other\n\n## Part\n")
+    lines = [f"- [x{n}](other.md#part) [y{n}](other.md#gone) [z{n}](#top-heading)" for n in range(2000)]
+    write(tmp_path, "docs/index.md", "# Top heading\n\n" + "\n".join(lines) + "\n")
+    results = by_url(run_checker(tmp_path, [tmp_path / "docs"], check_external=False))
+    assert sorted(calls) == ["#top-heading", "other.md#gone", "other.md#part"]
+    assert len(results["other.md#gone"].sources) == 2000 and results["other.md#gone"].status is Status.BROKEN
