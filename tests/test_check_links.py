@@ -994,7 +994,8 @@ def test_theme_overrides_and_template_placeholders_are_not_links(tmp_path: Path)
 
 
 @pytest.mark.parametrize("case", ["symlink_loop", "inherit_self", "inherit_cycle", "inherit_missing", "yaml_error",
-                                  "docs_dir_missing", "not_utf8", "bad_notebook", "huge_file", "docs_dir_not_text"])
+                                  "docs_dir_missing", "not_utf8", "bad_notebook", "huge_file", "docs_dir_not_text",
+                                  "slugify_rejects_options", "output_is_a_folder"])
 def test_bad_input_exits_2_naming_the_file(case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """Every kind of bad input: exit 2, a message naming the file, no traceback."""
@@ -1036,12 +1037,34 @@ def test_bad_input_exits_2_naming_the_file(case: str, tmp_path: Path, capsys: py
 
         monkeypatch.setattr(sources, "MAX_SOURCE_BYTES", 10)
         expect = "docs/index.md: too large to check"
+    elif case == "slugify_rejects_options":
+        write(tmp_path, "mkdocs.yml", """
+            site_name: t
+            markdown_extensions:
+              - toc:
+                  slugify: !!python/object/apply:pymdownx.slugs.slugify [1, 2]
+            """)
+        expect = "mkdocs.yml: toc slugify option"
+    elif case == "output_is_a_folder":
+        (tmp_path / "report").mkdir()
+        expect = "--output: cannot write report"
     monkeypatch.chdir(tmp_path)
-    code = cli.main(["docs", "--no-external", "--no-progress"])
+    extra = ["--output", "report"] if case == "output_is_a_folder" else []
+    code = cli.main(["docs", "--no-external", "--no-progress", *extra])
     err = capsys.readouterr().err
     assert code == 2, err
     assert expect in err
     assert "Traceback" not in err
+
+
+def test_unusable_link_targets_are_broken_not_crashes(tmp_path: Path) -> None:
+    write(tmp_path, "mkdocs.yml", "site_name: t\n")
+    too_long = "a/" * 3000 + "x.md"
+    write(tmp_path, "docs/index.md", f"# H\n\n[long]({too_long}) [pct](%zz.md) [ipv6](http://[::1) [nul](a%00b.md)\n")
+    results = by_url(run_checker(tmp_path, [tmp_path / "docs"], check_external=False))
+    assert results[too_long].status is Status.BROKEN
+    assert results["%zz.md"].status is Status.BROKEN and results["a%00b.md"].status is Status.BROKEN
+    assert results["http://[::1"].status is Status.BROKEN and "invalid URL" in results["http://[::1"].message
 
 
 def test_env_and_relative_tags_in_mkdocs_yml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -245,7 +245,10 @@ class LinkChecker:
             report.cache_hits = cache.hits
             for key, outcome in outcomes.items():
                 cache.put(key, outcome)
-            cache.save()
+            try:
+                cache.save()
+            except OSError as exc:  # the run's verdicts stand; say why none were remembered
+                report.input_errors.append(InputError(str(cache.path), None, f"cannot write the cache: {exc.strerror or exc}"))
         return outcomes
 
     def _with_fragment(self, url: str, outcome: UrlOutcome) -> tuple[Status, str, str | None]:
@@ -274,7 +277,8 @@ class LinkChecker:
         links, errors, files = self.collect(paths)
         report = self.check_links(links)
         known = {str(e) for e in errors}
-        report.input_errors = errors + [e for e in self.sources.errors if str(e) not in known]
+        unreadable_targets = [e for e in self.sources.errors if str(e) not in known]
+        report.input_errors = errors + unreadable_targets + report.input_errors  # the latter: cache trouble
         report.files = files
         return report
 

@@ -153,6 +153,8 @@ def _resolve_paths(raw: list[str], root: Path, project: MkDocsProject) -> list[P
             if not path.is_absolute() and not path.exists() and (root / path).exists():
                 path = root / path
             if not path.exists():
+                if path.is_symlink():
+                    raise UsageError(f"{item}: a symlink that leads nowhere (dangling, or a loop)")
                 raise UsageError(f"no such file or directory: {item}")
             paths.append(path)
         return paths
@@ -231,8 +233,11 @@ def _run(args: argparse.Namespace) -> int:
     rendered = _render(report, args.format, args.verbose)
     if args.output:
         out = Path(args.output)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(rendered, encoding="utf-8")
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(rendered, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"--output: cannot write {args.output}: {exc.strerror or exc}") from exc
         counts = report.counts
         print(f"report written to {out}: {counts['total']} links, {counts['broken']} broken", file=sys.stderr)
     else:

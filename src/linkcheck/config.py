@@ -334,11 +334,11 @@ def load_mkdocs(root: Path, config_file: Path | None = None) -> MkDocsProject:
     project.extensions = _named_entries(data.get("markdown_extensions"))
     project.plugins = _named_entries(data.get("plugins"))
     toc = project.extensions.get("toc", {})
-    project.slugify, project.slugify_name = slugifier_from_toc(toc.get("slugify"))
+    project.slugify, project.slugify_name = _slugifier(toc.get("slugify"), shown, "toc")
     project.separator = str(toc.get("separator", "-"))
     tabbed = project.extensions.get("pymdownx.tabbed", {})
     if tabbed.get("slugify"):
-        project.tabbed_slugify, _ = slugifier_from_toc(tabbed["slugify"])
+        project.tabbed_slugify, _ = _slugifier(tabbed["slugify"], shown, "pymdownx.tabbed")
     project.tabbed_separator = str(tabbed.get("separator", "-"))
     project.tabbed_combine_header_slug = bool(tabbed.get("combine_header_slug", False))
     validation = data.get("validation")
@@ -357,6 +357,19 @@ def load_mkdocs(root: Path, config_file: Path | None = None) -> MkDocsProject:
     if isinstance(extra, dict) and isinstance(extra.get("linkcheck"), dict):
         project.extra_linkcheck = extra["linkcheck"]
     return project
+
+
+def _slugifier(option: Any, shown: str, extension: str) -> tuple[Slugify, str]:
+    """The configured slug function, tried once so that options it rejects are
+    reported against mkdocs.yml rather than failing later, page by page."""
+
+    try:
+        slugify, name = slugifier_from_toc(option)
+        slugify("Probe heading", "-")
+    except Exception as exc:  # noqa: BLE001 - whatever the configured function raises
+        raise InputError(shown, None, f"{extension} slugify option {option!r} does not work: "
+                         f"{type(exc).__name__}: {exc}") from exc
+    return slugify, name
 
 
 def _apply_inherit(data: Any, path: Path, root: Path, chain: tuple[Path, ...] = ()) -> Any:

@@ -93,7 +93,11 @@ class InternalResolver:
         key = (link.kind, link.source_file, link.target)
         verdict = self._verdicts.get(key)
         if verdict is None:
-            verdict = self._verdicts[key] = self._resolve(link)
+            try:
+                verdict = self._resolve(link)
+            except OSError as exc:  # e.g. a name longer than the file system allows
+                verdict = Verdict(Status.BROKEN, f"cannot look the target up: {exc.strerror or exc}", None)
+            self._verdicts[key] = verdict
         return verdict
 
     def _resolve(self, link: Link) -> Verdict:
