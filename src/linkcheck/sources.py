@@ -17,6 +17,7 @@ from pathlib import Path
 from .comments import C_LIKE, HASH, comment_urls, find_urls
 from .config import MkDocsProject, Settings
 from .htmlscan import normalise_fragment, scan_html
+from .includes import expand_includes
 from .mdscan import MarkdownScan, MarkdownScanner, heading_anchor_ids, tab_anchor_ids
 from .model import InputError, InternalError, Kind, Link, Location
 from .notebook import read_notebook
@@ -172,7 +173,7 @@ class SourceSet:
         if suffix in MARKDOWN:
             text = self._read(path)
             scan = self.scanner.scan(text)
-            self._remember_markdown(path, scan)
+            self._remember_markdown(path, self._with_includes(path, text, scan))
             for found in scan.links + scan.includes:
                 links.append(Link(found.target, Location(shown, found.line + 1), found.kind, src))
         elif suffix in NOTEBOOK:
@@ -241,6 +242,18 @@ class SourceSet:
         return links
 
     # -- anchors ---------------------------------------------------------------
+    def _with_includes(self, path: Path, text: str, scan: MarkdownScan) -> MarkdownScan:
+        """The scan to take anchors from: the page's own, or -- when it includes
+        other files -- that of the page with its includes inlined."""
+
+        if not scan.includes:
+            return scan
+        bases = list(self.project.snippet_base_paths or [self.root])
+        if self.project.snippets_relative_to_page:
+            bases.insert(0, path.parent)
+        expanded = expand_includes(text, bases)
+        return self.scanner.scan(expanded) if expanded != text else scan
+
     def _remember_markdown(self, path: Path, scan: MarkdownScan) -> None:
         if self.in_site(path) and self.project.slugify is not None:
             ids = heading_anchor_ids(scan, self.project.slugify, self.project.separator)
