@@ -974,6 +974,10 @@ def test_every_link_matches_the_built_site(tmp_path: Path) -> None:
              for key, works in truth.items() if key in ours and (ours[key].status is Status.OK) != works}
     assert not wrong
     assert set(truth) <= set(ours), sorted(set(truth) - set(ours))
+    # the built site as a second opinion must not turn a broken link into a good one
+    with_site = LinkChecker(root, fast_settings(check_external=False, site_dir=str(site)), load_mkdocs(root)).run([root / "docs"])
+    again = _verdicts_by_label(root, with_site)
+    assert {key: again[key].status for key in truth} == {key: ours[key].status for key in truth}
 
 
 def test_theme_overrides_and_template_placeholders_are_not_links(tmp_path: Path) -> None:
@@ -1210,3 +1214,23 @@ def test_each_distinct_link_is_resolved_once(tmp_path: Path, monkeypatch: pytest
     results = by_url(run_checker(tmp_path, [tmp_path / "docs"], check_external=False))
     assert sorted(calls) == ["#top-heading", "other.md#gone", "other.md#part"]
     assert len(results["other.md#gone"].sources) == 2000 and results["other.md#gone"].status is Status.BROKEN
+
+
+def test_pages_that_only_exist_in_the_built_site(tmp_path: Path) -> None:
+    """mkdocs-gen-files and similar plugins add pages with no source file: with
+    --site-dir, links to them (and their anchors) are checked in the built site."""
+
+    write(tmp_path, "mkdocs.yml", "site_name: t\n")
+    write(tmp_path, "docs/index.md", """
+        # Home
+
+        [generated](reference/api.md#run) [url](reference/api/) [typo](reference/api.md#rnu) [nothing](reference/none.md)
+        """)
+    write(tmp_path, "built/reference/api/index.html", '<h2 id="run">run</h2>')
+    without = by_url(run_checker(tmp_path, [tmp_path / "docs"], check_external=False))
+    assert without["reference/api.md#run"].status is Status.BROKEN
+    results = by_url(run_checker(tmp_path, [tmp_path / "docs"], check_external=False, site_dir=str(tmp_path / "built")))
+    assert results["reference/api.md#run"].status is Status.OK
+    assert results["reference/api/"].status is Status.OK
+    assert results["reference/api.md#rnu"].status is Status.BROKEN
+    assert results["reference/none.md"].status is Status.BROKEN

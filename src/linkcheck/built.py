@@ -21,11 +21,13 @@ class BuiltSite:
         self._anchors: dict[Path, frozenset[str]] = {}
 
     def html_file(self, page_url: str) -> Path:
-        """The HTML file behind a site URL (``a/b/`` -> ``a/b/index.html``)."""
+        """The file behind a site URL (``a/b/`` or the folder ``a/b`` ->
+        ``a/b/index.html``; anything else is the file itself)."""
 
-        if not page_url or page_url.endswith("/"):
-            return self.site_dir / page_url / "index.html"
-        return self.site_dir / page_url
+        path = self.site_dir / page_url
+        if not page_url or page_url.endswith("/") or path.is_dir():
+            return path / "index.html"
+        return path
 
     def anchors(self, page_url: str) -> frozenset[str]:
         """Every id and ``<a name>`` of the built page (empty when it is missing

@@ -118,6 +118,8 @@ class InternalResolver:
             return self._resolve_raw_html(source_rel, path_part, fragment, link.target)
         if source_rel is not None:
             verdict = self._resolve_in_site(source_rel, path_part, fragment, link.target)
+            if verdict is None and self._built is not None:
+                verdict = self._resolve_in_built_site(source_rel, path_part, fragment)
             if verdict is not None:
                 return verdict
         # Not a page of the site (README, a notebook viewed on GitHub) or not
@@ -298,6 +300,31 @@ class InternalResolver:
         close = difflib.get_close_matches(wanted, sorted(anchors), n=1, cutoff=0.6)
         hint = f" (did you mean #{close[0]}?)" if close else ""
         return Verdict(Status.BROKEN, f"anchor #{fragment} not found in {where}{hint}", shown)
+
+    def _resolve_in_built_site(self, source_rel: str, path_part: str, fragment: str) -> Verdict | None:
+        """A page with no source file (mkdocs-gen-files, blog indexes, a
+        plugin's pages) may still be in the built site: look there, by the URL
+        MkDocs would give a ``.md`` target or the browser would resolve a URL to."""
+
+        assert self._built is not None
+        if path_part.lower().endswith(_PAGE_SUFFIXES):
+            site_path = posixpath.normpath(posixpath.join(posixpath.dirname(source_rel), path_part.lstrip("/")))
+            url = self._page_url(site_path)
+        else:
+            page_url = self._page_url(source_rel)
+            base = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url) + "/"
+            url = posixpath.normpath(posixpath.join(base, path_part))
+            url = url + "/" if path_part.endswith("/") and url != "." else url
+        if url.startswith("..") or url in (".", "./"):
+            return None
+        built = self._built.html_file(url)
+        if not built.is_file():
+            return None
+        if built.suffix.lower() not in (".html", ".htm"):
+            return Verdict(Status.OK, f"file found in the built site ({built})", None)
+        if not fragment or fragment == "top" or normalise_fragment(fragment) in self._built.anchors(url):
+            return Verdict(Status.OK, f"page found in the built site ({built})", None)
+        return Verdict(Status.BROKEN, f"anchor #{fragment} not found in the built page {built}", None)
 
     def _built_page_url(self, target: Path) -> str | None:
         """The site URL of a page, for looking it up in the built site."""
