@@ -1234,3 +1234,71 @@ def test_pages_that_only_exist_in_the_built_site(tmp_path: Path) -> None:
     assert results["reference/api/"].status is Status.OK
     assert results["reference/api.md#rnu"].status is Status.BROKEN
     assert results["reference/none.md"].status is Status.BROKEN
+
+
+@pytest.mark.parametrize("slugify_yaml, slugify_python", [
+    ("!!python/name:markdown.extensions.toc.slugify_unicode", "markdown.extensions.toc:slugify_unicode"),
+    ("!!python/object/apply:pymdownx.slugs.slugify {kwds: {case: lower}}", "pymdownx.slugs:slugify(case='lower')"),
+    ("!!python/object/apply:pymdownx.slugs.slugify {kwds: {case: fold, percent_encode: true}}",
+     "pymdownx.slugs:slugify(case='fold', percent_encode=True)"),
+    ("!!python/object/apply:pymdownx.slugs.slugify {kwds: {}}", "pymdownx.slugs:slugify()"),
+])
+def test_configured_slugify_matches_python_markdown(slugify_yaml: str, slugify_python: str, tmp_path: Path) -> None:
+    """Heading, attribute-list, fenced-code and tab ids, for several toc and
+    tabbed slugify options, equal the ids Python-Markdown really renders."""
+
+    import importlib
+    import re as _re
+    from urllib.parse import unquote
+
+    markdown = pytest.importorskip("markdown")
+    module, _, call = slugify_python.partition(":")
+    name, _, args = call.partition("(")
+    function = getattr(importlib.import_module(module), name)
+    slugify = eval(f"function({args}", {"function": function}) if args else function  # noqa: S307 - test table
+    source = textwrap.dedent("""
+        # Zürich Straße & Ärger
+
+        ## Setup { id="explicit-one" }
+
+        ## Setup
+
+        ## Setup
+
+        ## The `ctx.db` API { #api .wide }
+
+        ```py { .py #code-sample }
+        x = 1
+        ```
+
+        ## Install
+
+        === "pip install"
+
+            a
+
+        === "Ünïcode tab"
+
+            b
+        """).lstrip()
+    write(tmp_path, "mkdocs.yml", f"""
+        site_name: t
+        markdown_extensions:
+          - attr_list
+          - pymdownx.superfences
+          - pymdownx.tabbed:
+              alternate_style: true
+              combine_header_slug: true
+              slugify: {slugify_yaml}
+          - toc:
+              slugify: {slugify_yaml}
+        """)
+    page = write(tmp_path, "docs/p.md", source)
+    checker = LinkChecker(tmp_path, fast_settings(), load_mkdocs(tmp_path))
+    ours = checker.sources.anchors_for(page)
+    rendered = markdown.markdown(source, extensions=["attr_list", "pymdownx.superfences", "pymdownx.tabbed", "toc"],
+                                 extension_configs={"toc": {"slugify": slugify},
+                                                    "pymdownx.tabbed": {"alternate_style": True, "slugify": slugify,
+                                                                        "combine_header_slug": True}})
+    theirs = {unquote(i) for i in _re.findall(r'\bid="([^"]+)"', rendered)}
+    assert ours == theirs
