@@ -217,6 +217,12 @@ class MkDocsProject:
         return self.config_path.parent if self.config_path is not None else self.root
 
     @property
+    def md_in_html(self) -> bool:
+        """Whether a ``markdown`` attribute turns HTML content back into Markdown."""
+
+        return self.config_path is None or "md_in_html" in self.extensions or "pymdownx.extra" in self.extensions
+
+    @property
     def emoji(self) -> bool:
         return "pymdownx.emoji" in self.extensions
 

@@ -8,7 +8,13 @@ where it was so line numbers stay true:
 * admonitions (``!!! note``), collapsibles (``??? tip``) and content tabs
   (``=== "Tab"``) indent their body by four spaces; CommonMark would call that
   an indented code block and hide its links, so the bodies are dedented;
-* Python-Markdown accepts ``#Heading`` without a space; CommonMark does not.
+* Python-Markdown accepts ``#Heading`` without a space; CommonMark does not;
+* Python-Markdown keeps a block-level HTML element raw up to its closing tag,
+  blank lines included (CommonMark ends it at the first blank line and reads
+  the rest as Markdown), unless md_in_html and a ``markdown`` attribute say
+  otherwise: blank lines inside such an element are held (filled with an HTML
+  comment) so the element stays one HTML block, and ``[x](y)`` text in it is
+  not taken for a link the built page will not have.
 """
 
 from __future__ import annotations
@@ -144,6 +150,61 @@ def unwrap_indented_blocks(lines: list[str]) -> list[str]:
     return out
 
 
+# Python-Markdown's block-level elements (markdown.util.BLOCK_LEVEL_ELEMENTS)
+# that have a closing tag (hr is void: it cannot hold anything)
+_RAW_BLOCK_TAGS = (
+    "address|article|aside|blockquote|details|div|dl|fieldset|figcaption|figure|footer|form|h[1-6]|header|hgroup|"
+    "main|menu|nav|ol|p|pre|section|table|ul|canvas|colgroup|dd|body|dt|group|html|iframe|li|legend|math|map|"
+    "noscript|output|object|option|progress|script|style|summary|tbody|td|textarea|tfoot|th|thead|tr|video|center"
+)
+_RAW_BLOCK_START = re.compile(r"^[ ]{0,3}<(?P<tag>%s)(?=[\s/>])(?P<attrs>[^>]*)>" % _RAW_BLOCK_TAGS, re.IGNORECASE)
+_MARKDOWN_ATTR = re.compile(r"(?:^|\s)markdown(?:\s*=|\s|$)", re.IGNORECASE)
+_HELD_BLANK = "<!-- -->"
+
+
+def hold_raw_html_blocks(lines: list[str], md_in_html: bool) -> list[str]:
+    """Fill the blank lines inside raw block-level HTML elements (see the
+    module docstring). Line count is unchanged."""
+
+    out = list(lines)
+    i = 0
+    fence: tuple[str, int] | None = None
+    while i < len(out):
+        line = out[i]
+        stripped = line.strip()
+        if fence is not None:
+            if stripped.startswith(fence[0] * fence[1]) and set(stripped) == {fence[0]}:
+                fence = None
+            i += 1
+            continue
+        opened = _FENCE_OPEN.match(line)
+        if opened:
+            fence = (opened.group("fence")[0], len(opened.group("fence")))
+            i += 1
+            continue
+        start = _RAW_BLOCK_START.match(line)
+        if not start or (md_in_html and _MARKDOWN_ATTR.search(start.group("attrs"))):
+            i += 1
+            continue
+        tag = start.group("tag")
+        opens = re.compile(r"<%s(?=[\s/>])[^>]*?(/?)>" % tag, re.IGNORECASE)
+        closes = re.compile(r"</%s\s*>" % tag, re.IGNORECASE)
+        depth, end = 0, None
+        for j in range(i, len(out)):
+            depth += sum(1 for m in opens.finditer(out[j]) if not m.group(1)) - len(closes.findall(out[j]))
+            if depth <= 0:
+                end = j
+                break
+        if end is None:  # never closed: leave it to the CommonMark rules
+            i += 1
+            continue
+        for j in range(i + 1, end):
+            if not out[j].strip():
+                out[j] = _HELD_BLANK
+        i = end + 1
+    return out
+
+
 def fix_atx_headings(lines: list[str]) -> list[str]:
     """``#Title`` is a heading to Python-Markdown; give CommonMark its space."""
 
@@ -179,14 +240,24 @@ def _parser() -> MarkdownIt:
 class MarkdownScanner:
     """Reusable (the parser is built once); not thread-safe."""
 
-    def __init__(self, emoji: bool = False, snippets: bool = False) -> None:
+    def __init__(self, emoji: bool = False, snippets: bool = False, md_in_html: bool = True,
+                 raw_html_blocks: bool = False) -> None:
+        """``raw_html_blocks``: Python-Markdown's rule for block-level HTML
+        (MkDocs pages); off, CommonMark's (GitHub). ``md_in_html``: a
+        ``markdown`` attribute makes the element's content Markdown again."""
+
         self._md = _parser()
         self._emoji = emoji
         self._snippets = snippets
+        self._md_in_html = md_in_html
+        self._raw_html_blocks = raw_html_blocks
 
     def scan(self, text: str) -> MarkdownScan:
         raw_lines = text.split("\n")
-        lines = fix_atx_headings(unwrap_indented_blocks(raw_lines))
+        lines = unwrap_indented_blocks(raw_lines)
+        if self._raw_html_blocks:
+            lines = hold_raw_html_blocks(lines, self._md_in_html)
+        lines = fix_atx_headings(lines)
         env: dict = {}
         tokens = self._md.parse("\n".join(lines), env)
         result = MarkdownScan()
@@ -328,7 +399,7 @@ class MarkdownScanner:
         result.html_ids.update(parsed.ids)
         for href, rel_line in parsed.links:
             result.links.append(FoundLink(href, first_line + rel_line - 1, Kind.HTML))
-        if parsed.has_markdown_attr:
+        if parsed.has_markdown_attr and self._md_in_html:
             # md_in_html: Markdown inside the block is rendered; parse the text
             # between tags as Markdown, on the same lines.
             inner = re.sub(r"<[^>\n]*>", lambda m: " " * len(m.group()), content)

@@ -94,7 +94,10 @@ class SourceSet:
         self.root = real_path(root)
         self.project = project
         self.settings = settings
-        self.scanner = MarkdownScanner(emoji=project.emoji, snippets=project.snippet_base_paths is not None)
+        self.scanner = MarkdownScanner(emoji=project.emoji, snippets=project.snippet_base_paths is not None,
+                                       md_in_html=project.md_in_html, raw_html_blocks=project.config_path is not None)
+        #: files GitHub renders (README, anything outside the site): CommonMark's rules
+        self.github_scanner = MarkdownScanner()
         self._anchors: dict[Path, set[str] | None] = {}
         self._line_counts: dict[Path, int] = {}
         #: files that failed to read while looking up their anchors
@@ -172,7 +175,7 @@ class SourceSet:
         links: list[Link] = []
         if suffix in MARKDOWN:
             text = self._read(path)
-            scan = self.scanner.scan(text)
+            scan = (self.scanner if self.in_site(path) else self.github_scanner).scan(text)
             self._remember_markdown(path, self._with_includes(path, text, scan))
             for found in scan.links + scan.includes:
                 links.append(Link(found.target, Location(shown, found.line + 1), found.kind, src))
@@ -196,6 +199,7 @@ class SourceSet:
 
     def _extract_notebook(self, path: Path, shown: str) -> list[Link]:
         nb = read_notebook(self._read(path), shown)
+        scanner = self.github_scanner  # nbconvert renders cells with CommonMark's rules, not Python-Markdown's
         src = str(path)
         links: list[Link] = []
         anchors: set[str] = set()
@@ -206,7 +210,7 @@ class SourceSet:
                 return Location(shown, block.line_map[idx], block.cell)
 
             if block.kind == "markdown":
-                scan = self.scanner.scan(block.text)
+                scan = scanner.scan(block.text)
                 for _, text, explicit, _ in scan.headings:
                     anchors.add(explicit or notebook_slugify(text))
                     if self.project.slugify is not None:
