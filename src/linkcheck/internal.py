@@ -36,6 +36,16 @@ class Verdict:
     resolved: str | None = None  # display path of the target, for grouping
 
 
+def _join_url(page_url: str, path_part: str) -> str:
+    """Where a browser on the page at ``page_url`` (site-relative) goes for
+    ``path_part``, site-relative and normalised (``..`` first: above the site)."""
+
+    if path_part.startswith("/"):
+        return posixpath.normpath(path_part.lstrip("/"))
+    base = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url) + "/"
+    return posixpath.normpath(posixpath.join(base, path_part))
+
+
 class InternalResolver:
     def __init__(self, sources: SourceSet) -> None:
         self.sources = sources
@@ -178,11 +188,7 @@ class InternalResolver:
         URL in the built site (``x.md`` stays ``x.md``, which is not published)."""
 
         page_url = self._page_url(source_rel)
-        if path_part.startswith("/"):
-            joined = posixpath.normpath(path_part.lstrip("/"))
-        else:
-            base = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url) + "/"
-            joined = posixpath.normpath(posixpath.join(base, path_part))
+        joined = _join_url(page_url, path_part)
         if joined.startswith(".."):
             return Verdict(Status.BROKEN, f"points above the site root (from page URL /{page_url})", None)
         joined = "" if joined == "." else joined
@@ -229,11 +235,7 @@ class InternalResolver:
         source_real = self.sources.real_of(source_rel)
         is_page = source_real is not None and self._is_page(source_real)
         page_url = self._page_url(source_rel) if is_page else source_rel
-        if path_part.startswith("/"):
-            joined = posixpath.normpath(path_part.lstrip("/"))
-        else:
-            base = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url) + "/"
-            joined = posixpath.normpath(posixpath.join(base, path_part))
+        joined = _join_url(page_url, path_part)
         if joined.startswith(".."):
             return None
         joined = "" if joined == "." else joined
@@ -311,9 +313,7 @@ class InternalResolver:
             site_path = posixpath.normpath(posixpath.join(posixpath.dirname(source_rel), path_part.lstrip("/")))
             url = self._page_url(site_path)
         else:
-            page_url = self._page_url(source_rel)
-            base = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url) + "/"
-            url = posixpath.normpath(posixpath.join(base, path_part))
+            url = _join_url(self._page_url(source_rel), path_part)
             url = url + "/" if path_part.endswith("/") and url != "." else url
         if url.startswith("..") or url in (".", "./"):
             return None

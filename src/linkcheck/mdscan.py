@@ -88,14 +88,11 @@ def tab_titles(lines: list[str]) -> list[tuple[int, int, str]]:
     tabs: list[tuple[int, int, str]] = []
     open_sets: dict[int, int] = {}  # indent -> set number
     sets = 0
-    fence: tuple[str, int] | None = None
+    fence: Fence | None = None
     for idx, line in enumerate(lines):
-        stripped = line.strip()
-        if fence is not None:
-            if stripped.startswith(fence[0] * fence[1]) and set(stripped) == {fence[0]}:
-                fence = None
-            continue
-        if not stripped:
+        fence_before = fence
+        fence, _ = in_fence(line.lstrip(" "), fence)  # fences in tab bodies are indented
+        if fence_before is not None or not line.strip():
             continue
         indent = len(line) - len(line.lstrip(" "))
         for level in [lvl for lvl in open_sets if lvl >= indent]:
@@ -107,11 +104,24 @@ def tab_titles(lines: list[str]) -> list[tuple[int, int, str]]:
                 sets += 1
                 open_sets[indent] = sets
             tabs.append((idx, open_sets[indent], tab.group("title")))
-            continue
-        opened = _FENCE_OPEN.match(line.lstrip(" "))  # fences in tab bodies are indented
-        if opened:
-            fence = (opened.group("fence")[0], len(opened.group("fence")))
     return tabs
+
+
+Fence = tuple[str, int]  # the fence character and how many of it opened the block
+
+
+def in_fence(line: str, fence: Fence | None) -> tuple[Fence | None, bool]:
+    """One step through fenced code: the fence open after ``line``, and
+    whether ``line`` itself belongs to a fence (opens, continues or closes it)."""
+
+    if fence is not None:
+        stripped = line.strip()
+        closes = stripped.startswith(fence[0] * fence[1]) and set(stripped) == {fence[0]}
+        return (None if closes else fence), True
+    opened = _FENCE_OPEN.match(line)
+    if opened:
+        return (opened.group("fence")[0], len(opened.group("fence"))), True
+    return None, False
 
 
 def unwrap_indented_blocks(lines: list[str]) -> list[str]:
@@ -124,16 +134,8 @@ def unwrap_indented_blocks(lines: list[str]) -> list[str]:
     fence: tuple[str, int] | None = None
     while i < len(out):
         line = out[i]
-        if fence is not None:
-            char, length = fence
-            stripped = line.strip()
-            if stripped.startswith(char * length) and set(stripped) == {char}:
-                fence = None
-            i += 1
-            continue
-        opened = _FENCE_OPEN.match(line)
-        if opened:
-            fence = (opened.group("fence")[0], len(opened.group("fence")))
+        fence, fenced = in_fence(line, fence)
+        if fenced:
             i += 1
             continue
         marker = _BLOCK_MARKER.match(line)
@@ -171,15 +173,8 @@ def hold_raw_html_blocks(lines: list[str], md_in_html: bool) -> list[str]:
     fence: tuple[str, int] | None = None
     while i < len(out):
         line = out[i]
-        stripped = line.strip()
-        if fence is not None:
-            if stripped.startswith(fence[0] * fence[1]) and set(stripped) == {fence[0]}:
-                fence = None
-            i += 1
-            continue
-        opened = _FENCE_OPEN.match(line)
-        if opened:
-            fence = (opened.group("fence")[0], len(opened.group("fence")))
+        fence, fenced = in_fence(line, fence)
+        if fenced:
             i += 1
             continue
         start = _RAW_BLOCK_START.match(line)
