@@ -164,6 +164,7 @@ class InternalResolver:
         else:
             site_path = posixpath.normpath(posixpath.join(posixpath.dirname(source_rel), path_part))
         target: Path | None = None
+        real: Path | None = None
         if not site_path.startswith(".."):
             site_path = "" if site_path == "." else site_path
             real = self.sources.real_of(site_path)
@@ -171,15 +172,17 @@ class InternalResolver:
                 # MkDocs normalises the path first, so `page.md/` and
                 # `page.md/#a` name the page like `page.md` does
                 target = real
-            elif real is not None:
-                target = self._existing(real, path_part.endswith("/"))
         if target is None and not path_part.lower().endswith((".md", ".ipynb")):
+            # MkDocs leaves any other link as written (a folder is not a file
+            # it knows), so the browser resolves it from the page's URL
             target = self._via_site_url(source_rel, path_part)
+        if target is None and real is not None and real.is_dir():
+            shown = self.sources.show(real)
+            if self._existing(real, True) == real:
+                return Verdict(Status.BROKEN, f"directory {shown} has no index.md, so the site has no page there", shown)
+            return Verdict(Status.BROKEN, self._not_in_site(source_rel, path_part), shown)
         if target is None:
             return None
-        shown = self.sources.show(target)
-        if target.is_dir():
-            return Verdict(Status.BROKEN, f"directory {shown} has no index.md, so the site has no page there", shown)
         return self._check_fragment(target, fragment, written, same_page=False)
 
     def _resolve_raw_html(self, source_rel: str, path_part: str, fragment: str, written: str) -> Verdict:
