@@ -202,6 +202,10 @@ class InternalResolver:
         site = self.site()
         target = next((site[key] for key in (joined, joined.rstrip("/") + "/", joined.removesuffix("index.html"))
                        if key in site and not key.lower().endswith(_PAGE_SUFFIXES)), None)
+        if target is None and self._built is not None:
+            built = self._resolve_in_built_site(source_rel, path_part, fragment)
+            if built is not None:
+                return built
         if target is None:
             return Verdict(Status.BROKEN, f"no page or file at /{joined} in the built site "
                            f"(raw HTML is resolved from the page URL /{page_url})", None)
