@@ -63,7 +63,7 @@ def write_site(root: Path, links: int) -> None:
         elif form == 8:
             lines.append(f"- [r{n}][ref{page}]")
         else:
-            lines.append(f'- <a href="../ref/page{page}/#section-{section}-of-page-{page}">h{n}</a>')
+            lines.append(f'- <a href="ref/page{page}/#section-{section}-of-page-{page}">h{n}</a>')
     lines.append("")
     lines.extend(f"[ref{page}]: ref/page{page}.md" for page in range(TARGET_PAGES))
     (docs / "index.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
