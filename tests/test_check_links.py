@@ -1331,3 +1331,17 @@ def test_configured_slugify_matches_python_markdown(slugify_yaml: str, slugify_p
                                                                         "combine_header_slug": True}})
     theirs = {unquote(i) for i in _re.findall(r'\bid="([^"]+)"', rendered)}
     assert ours == theirs
+
+
+def test_raw_html_blocks_are_held_to_their_closing_tag() -> None:
+    """Python-Markdown's rule: a block-level element stays raw up to its own
+    closing tag (nesting counted), blank lines included; an element closed on
+    its own line or never closed does not hold anything."""
+
+    from linkcheck.mdscan import hold_raw_html_blocks
+
+    lines = ["<div>", "", "<div>x</div>", "", "</div>", "", "<div markdown>", "", "</div>", "<section>never closed", "",
+             "```", "<div>", "", "```", ""]
+    held = hold_raw_html_blocks(lines, md_in_html=True)
+    assert [n for n, (a, b) in enumerate(zip(lines, held)) if a != b] == [1, 3]
+    assert hold_raw_html_blocks(lines, md_in_html=False)[7] != ""  # without md_in_html the attribute means nothing

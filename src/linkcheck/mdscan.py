@@ -164,11 +164,47 @@ _MARKDOWN_ATTR = re.compile(r"(?:^|\s)markdown(?:\s*=|\s|$)", re.IGNORECASE)
 _HELD_BLANK = "<!-- -->"
 
 
+def _element_ends(lines: list[str], tag: str) -> dict[int, int]:
+    """For each line where a ``tag`` element opens, the line where it closes
+    again (nesting counted), for all of them in one pass: a page of ten
+    thousand unclosed ``<p>`` must not be scanned to its end ten thousand times.
+
+    With ``depth[m]`` the number of open ``tag`` elements after the m-th line
+    that changes it, an element opened there closes at the first later line
+    whose depth is back at or below the depth before it: the "next smaller or
+    equal element", found for every line at once with a stack."""
+
+    opens = re.compile(r"<%s(?=[\s/>])[^>]*?(/?)>" % tag, re.IGNORECASE)
+    closes = re.compile(r"</%s\s*>" % tag, re.IGNORECASE)
+    ends: dict[int, int] = {}
+    changing: list[int] = []  # lines that open or close more than they close or open
+    depth = [0]  # depth[k]: depth before changing[k]; depth[k + 1]: after it
+    for number, line in enumerate(lines):
+        if "<" not in line:
+            continue
+        opened = sum(1 for m in opens.finditer(line) if not m.group(1))
+        delta = opened - len(closes.findall(line))
+        if delta:
+            changing.append(number)
+            depth.append(depth[-1] + delta)
+        elif opened:
+            ends[number] = number  # opens and closes on the same line
+    stack: list[int] = []
+    for k in range(len(depth) - 1, -1, -1):
+        while stack and depth[stack[-1]] > depth[k]:
+            stack.pop()
+        if stack and k < len(changing):
+            ends[changing[k]] = changing[stack[-1] - 1]
+        stack.append(k)
+    return ends
+
+
 def hold_raw_html_blocks(lines: list[str], md_in_html: bool) -> list[str]:
     """Fill the blank lines inside raw block-level HTML elements (see the
     module docstring). Line count is unchanged."""
 
     out = list(lines)
+    ends_by_tag: dict[str, dict[int, int]] = {}
     i = 0
     fence: tuple[str, int] | None = None
     while i < len(out):
@@ -181,15 +217,10 @@ def hold_raw_html_blocks(lines: list[str], md_in_html: bool) -> list[str]:
         if not start or (md_in_html and _MARKDOWN_ATTR.search(start.group("attrs"))):
             i += 1
             continue
-        tag = start.group("tag")
-        opens = re.compile(r"<%s(?=[\s/>])[^>]*?(/?)>" % tag, re.IGNORECASE)
-        closes = re.compile(r"</%s\s*>" % tag, re.IGNORECASE)
-        depth, end = 0, None
-        for j in range(i, len(out)):
-            depth += sum(1 for m in opens.finditer(out[j]) if not m.group(1)) - len(closes.findall(out[j]))
-            if depth <= 0:
-                end = j
-                break
+        tag = start.group("tag").lower()
+        if tag not in ends_by_tag:
+            ends_by_tag[tag] = _element_ends(out, tag)
+        end = ends_by_tag[tag].get(i)
         if end is None:  # never closed: leave it to the CommonMark rules
             i += 1
             continue
