@@ -1090,6 +1090,16 @@ def test_bad_input_exits_2_naming_the_file(case: str, tmp_path: Path, capsys: py
     assert "Traceback" not in err
 
 
+def test_odd_notebook_metadata_is_not_a_crash(tmp_path: Path) -> None:
+    write(tmp_path, "mkdocs.yml", "site_name: t\n")
+    cells = [{"cell_type": "markdown", "source": ["# H\n", "[gone](nowhere.md)\n"]}]
+    write(tmp_path, "docs/a.ipynb", json.dumps({"cells": cells, "metadata": ["not", "a", "mapping"]}))
+    write(tmp_path, "docs/b.ipynb", json.dumps({"cells": cells, "metadata": {"kernelspec": "python"}}))
+    report = run_checker(tmp_path, [tmp_path / "docs"], check_external=False)
+    assert not report.input_errors
+    assert by_url(report)["nowhere.md"].status is Status.BROKEN and len(by_url(report)["nowhere.md"].sources) == 2
+
+
 def test_unusable_link_targets_are_broken_not_crashes(tmp_path: Path) -> None:
     write(tmp_path, "mkdocs.yml", "site_name: t\n")
     too_long = "a/" * 3000 + "x.md"
