@@ -1355,3 +1355,18 @@ def test_raw_html_blocks_are_held_to_their_closing_tag() -> None:
     held = hold_raw_html_blocks(lines, md_in_html=True)
     assert [n for n, (a, b) in enumerate(zip(lines, held)) if a != b] == [1, 3]
     assert hold_raw_html_blocks(lines, md_in_html=False)[7] != ""  # without md_in_html the attribute means nothing
+
+
+def test_without_attr_list_braces_are_heading_text(tmp_path: Path) -> None:
+    """A site without attr_list renders ``{#id}`` as text: it is part of the
+    heading's slug and sets no id (compared with Python-Markdown itself)."""
+
+    import re as _re
+
+    markdown = pytest.importorskip("markdown")
+    source = "# Page\n\n## Setup {#install}\n\nA paragraph.\n{: #para }\n"
+    write(tmp_path, "mkdocs.yml", "site_name: t\nmarkdown_extensions:\n  - toc\n")
+    page = write(tmp_path, "docs/p.md", source)
+    ours = LinkChecker(tmp_path, fast_settings(), load_mkdocs(tmp_path)).sources.anchors_for(page)
+    theirs = set(_re.findall(r'id="([^"]+)"', markdown.markdown(source, extensions=["toc"])))
+    assert ours == theirs == {"page", "setup-install"}

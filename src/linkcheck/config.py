@@ -217,10 +217,16 @@ class MkDocsProject:
         return self.config_path.parent if self.config_path is not None else self.root
 
     @property
+    def attr_list(self) -> bool:
+        """Whether ``{ #id }`` attribute lists set ids (markdown ``extra`` includes the extension)."""
+
+        return self.config_path is None or bool({"attr_list", "extra", "pymdownx.extra"} & set(self.extensions))
+
+    @property
     def md_in_html(self) -> bool:
         """Whether a ``markdown`` attribute turns HTML content back into Markdown."""
 
-        return self.config_path is None or "md_in_html" in self.extensions or "pymdownx.extra" in self.extensions
+        return self.config_path is None or bool({"md_in_html", "extra", "pymdownx.extra"} & set(self.extensions))
 
     @property
     def emoji(self) -> bool:

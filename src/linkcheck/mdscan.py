@@ -267,15 +267,18 @@ class MarkdownScanner:
     """Reusable (the parser is built once); not thread-safe."""
 
     def __init__(self, emoji: bool = False, snippets: bool = False, md_in_html: bool = True,
-                 raw_html_blocks: bool = False) -> None:
+                 raw_html_blocks: bool = False, attr_list: bool = True) -> None:
         """``raw_html_blocks``: Python-Markdown's rule for block-level HTML
         (MkDocs pages); off, CommonMark's (GitHub). ``md_in_html``: a
-        ``markdown`` attribute makes the element's content Markdown again."""
+        ``markdown`` attribute makes the element's content Markdown again.
+        ``attr_list``: ``{ #id }`` sets ids; without the extension it is text
+        (and part of a heading's slug)."""
 
         self._md = _parser()
         self._emoji = emoji
         self._snippets = snippets
         self._md_in_html = md_in_html
+        self._attr_list = attr_list
         self._raw_html_blocks = raw_html_blocks
 
     def scan(self, text: str) -> MarkdownScan:
@@ -338,7 +341,7 @@ class MarkdownScanner:
             if heading_level is not None:
                 self._heading(tok, heading_level, start, result)
             else:
-                for match in _ATTR_LIST.finditer(tok.content):
+                for match in _ATTR_LIST.finditer(tok.content) if self._attr_list else ():
                     result.attr_ids.update(attr_list_ids(match.group(1)))
             self._inline(tok.children or [], start, end, lines, result, ref_hrefs)
 
@@ -351,7 +354,7 @@ class MarkdownScanner:
                 parts.append(" ")
         text = "".join(parts)
         explicit: str | None = None
-        attrs = _ATTR_LIST_AT_END.search(text)
+        attrs = _ATTR_LIST_AT_END.search(text) if self._attr_list else None
         if attrs:
             ids = attr_list_ids(attrs.group(1))
             explicit = ids[-1] if ids else None

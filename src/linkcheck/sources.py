@@ -95,7 +95,8 @@ class SourceSet:
         self.project = project
         self.settings = settings
         self.scanner = MarkdownScanner(emoji=project.emoji, snippets=project.snippet_base_paths is not None,
-                                       md_in_html=project.md_in_html, raw_html_blocks=project.config_path is not None)
+                                       md_in_html=project.md_in_html, raw_html_blocks=project.config_path is not None,
+                                       attr_list=project.attr_list)
         #: files GitHub renders (README, anything outside the site): CommonMark's rules
         self.github_scanner = MarkdownScanner()
         self._anchors: dict[Path, set[str] | None] = {}
