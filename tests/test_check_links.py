@@ -1370,3 +1370,20 @@ def test_without_attr_list_braces_are_heading_text(tmp_path: Path) -> None:
     ours = LinkChecker(tmp_path, fast_settings(), load_mkdocs(tmp_path)).sources.anchors_for(page)
     theirs = set(_re.findall(r'id="([^"]+)"', markdown.markdown(source, extensions=["toc"])))
     assert ours == theirs == {"page", "setup-install"}
+
+
+def test_old_urls_kept_by_mkdocs_redirects(tmp_path: Path) -> None:
+    write(tmp_path, "mkdocs.yml", """
+        site_name: t
+        plugins:
+          - redirects:
+              redirect_maps:
+                old/place.md: guide.md
+                gone.md: https://elsewhere.example.org/
+        """)
+    write(tmp_path, "docs/guide.md", "# Guide\n\n## Part\n")
+    write(tmp_path, "docs/index.md", "# Home\n\n[old url](old/place/#part) [old bad](old/place/#nope) [old file](old/place.md)\n")
+    results = by_url(run_checker(tmp_path, [tmp_path / "docs"], check_external=False))
+    assert results["old/place/#part"].status is Status.OK
+    assert results["old/place/#nope"].status is Status.BROKEN
+    assert results["old/place.md"].status is Status.BROKEN  # MkDocs does not rewrite it: /old/place.md is a 404

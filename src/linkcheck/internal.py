@@ -92,7 +92,22 @@ class InternalResolver:
                         if self._is_page(full):
                             self._site.setdefault(self._page_url(rel), full)
                         self._site.setdefault(rel, full)
+            self._add_redirects(self._site)
         return self._site
+
+    def _add_redirects(self, site: dict[str, Path]) -> None:
+        """mkdocs-redirects publishes a page at each old page's URL that sends
+        the browser on (fragment included) to the new page: the old URL works."""
+
+        maps = (self.project.plugins.get("redirects") or {}).get("redirect_maps")
+        if not isinstance(maps, dict):
+            return
+        for old, new in maps.items():
+            if not isinstance(old, str) or not isinstance(new, str) or re.match(r"^[a-zA-Z][\w+.-]*:", new):
+                continue  # a redirect off the site is not a page to check against
+            target = site.get(posixpath.normpath(new.split("#", 1)[0]).lstrip("/"))
+            if target is not None and old.lower().endswith(_PAGE_SUFFIXES):
+                site.setdefault(self._page_url(posixpath.normpath(old).lstrip("/")), target)
 
     def _is_page(self, path: Path) -> bool:
         suffix = path.suffix.lower()
