@@ -36,6 +36,7 @@ bench: install ## Print benchmark numbers (playground latency, site build, noteb
 
 bench-links: install ## Only the link checker benchmark: ours vs lychee, linkchecker, markdown-link-check (~6 min)
 	$(PY) scripts/bench_links.py
+	$(PY) scripts/bench_links_bigpage.py
 
 links: install ## Check every link in the guide, external ones too; report in build/link-report.md
 	@mkdir -p build

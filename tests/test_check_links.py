@@ -884,3 +884,506 @@ def test_the_guide_has_no_broken_internal_links() -> None:
     broken = [f"{r['url']} ({r['message']}) at {r['sources']}" for r in data["results"] if r["status"] == "broken"]
     assert result.returncode == 0, "\n".join(broken) or result.stderr
     assert data["summary"]["total"] > 0
+
+
+# ---------------------------------------------------------------------------
+# real MkDocs sites: bad input, MkDocs' own link rules, anchors it generates
+# ---------------------------------------------------------------------------
+FIXTURE_SITE = REPO / "tests" / "fixtures" / "linkcheck_site"
+
+
+def _built_page_url(rel: str) -> str:
+    stem = rel[: -len(".md")]
+    if stem == "index" or stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def _ground_truth(site: Path, docs: Path) -> dict[tuple[str, str], bool]:
+    """Whether each labelled link (``[L07](...)``) works in the built site:
+    its href, as MkDocs rewrote it, resolved from the page's URL to a file, and
+    its fragment to an id or ``<a name>`` in that file. Written independently
+    of the checker (regular expressions, no linkcheck code)."""
+
+    import html
+    import re as _re
+    from urllib.parse import unquote, urljoin, urlsplit
+
+    truth: dict[tuple[str, str], bool] = {}
+    ids: dict[Path, set[str]] = {}
+    for page in sorted(docs.rglob("*.md")):
+        url = _built_page_url(page.relative_to(docs).as_posix())
+        built = (site / url / "index.html").read_text(encoding="utf-8")
+        for href, label in _re.findall(r'<a\b[^>]*?href="([^"]*)"[^>]*>(L\d{2,3})</a>', built):
+            parts = urlsplit(urljoin("http://site.test/" + url, html.unescape(href)))
+            target = site / unquote(parts.path).lstrip("/")
+            if target.is_dir():
+                target = target / "index.html"
+            works = target.is_file()
+            if works and parts.fragment:
+                if target not in ids:
+                    found = _re.findall(r'\b(?:id|name)="([^"]*)"', target.read_text(encoding="utf-8"))
+                    ids[target] = {html.unescape(i) for i in found}
+                works = unquote(parts.fragment) in ids[target]
+            truth[(page.relative_to(docs.parent).as_posix(), label)] = works
+    return truth
+
+
+def _verdicts_by_label(root: Path, report: Report) -> dict[tuple[str, str], Result]:
+    import re as _re
+
+    lines: dict[str, list[str]] = {}
+    found: dict[tuple[str, str], Result] = {}
+    for result in report.results:
+        for place in result.sources:
+            if place.path not in lines:
+                lines[place.path] = (root / place.path).read_text(encoding="utf-8").split("\n")
+            for label in _re.findall(r"L\d{2,3}", lines[place.path][place.line - 1]):
+                found[(place.path, label)] = result
+    return found
+
+
+def _build(root: Path, site: Path) -> None:
+    build = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(site)],
+                           cwd=root, capture_output=True, text=True, timeout=300,
+                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert build.returncode == 0, build.stderr
+
+
+def test_random_site_matches_its_build(tmp_path: Path) -> None:
+    """A generated site (random headings, ids, tabs, and about 170 links to
+    random pages and fragments, most of them missing): the checker's verdict
+    on every link equals the built site's."""
+
+    from random_site import write_random_site
+
+    root, site = tmp_path / "src", tmp_path / "built"
+    count = write_random_site(root, seed=2)
+    _build(root, site)
+    truth = _ground_truth(site, root / "docs")
+    report = LinkChecker(root, fast_settings(check_external=False), load_mkdocs(root)).run([root / "docs"])
+    ours = _verdicts_by_label(root, report)
+    assert len(truth) == count and set(truth) <= set(ours)
+    assert 0.3 < sum(not ok for ok in truth.values()) / count < 0.8  # both outcomes well represented
+    wrong = {key: (works, ours[key].url, ours[key].message) for key, works in truth.items()
+             if (ours[key].status is Status.OK) != works}
+    assert not wrong
+
+
+def test_every_link_matches_the_built_site(tmp_path: Path) -> None:
+    """Build the fixture site with the pinned MkDocs and compare the checker's
+    verdict on every labelled link with the built HTML (the ground truth).
+    Covers attr_list ids in both forms, fenced-code ids, tab slugs with
+    combine_header_slug, md_in_html, raw HTML anchors, footnotes, pymdownx
+    slugs, ``page.md/#a``, queries, directory URLs, absolute ``/x.md`` and raw
+    HTML links (which MkDocs does not rewrite)."""
+
+    root = tmp_path / "site_src"
+    import shutil
+
+    shutil.copytree(FIXTURE_SITE, root, symlinks=True)  # docs/changelog.md is a symlink, as on real sites
+    site = tmp_path / "built"
+    _build(root, site)
+    truth = _ground_truth(site, root / "docs")
+    report = LinkChecker(root, fast_settings(check_external=False), load_mkdocs(root)).run([root / "docs"])
+    ours = _verdicts_by_label(root, report)
+    assert not report.input_errors
+    import re as _re
+
+    written = {(page.relative_to(root).as_posix(), label) for page in (root / "docs").rglob("*.md")
+               for label in _re.findall(r"L\d\d", page.read_text(encoding="utf-8"))}
+    assert set(truth) == written and len(written) >= 40  # every labelled link is in the built HTML
+    # Markdown link syntax the built page does not turn into a link (inside raw
+    # HTML, which Python-Markdown leaves alone): the checker must not report it
+    built_text = "".join(p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
+    assert "[N01](not-a-link.md)" in built_text
+    assert not [r.url for r in report.results if "not-a-link" in r.url]
+    assert 0 < sum(not ok for ok in truth.values()) < len(truth)
+    wrong = {key: (works, ours[key].url, ours[key].status.value, ours[key].message)
+             for key, works in truth.items() if key in ours and (ours[key].status is Status.OK) != works}
+    assert not wrong
+    assert set(truth) <= set(ours), sorted(set(truth) - set(ours))
+    # the built site as a second opinion must not turn a broken link into a good one
+    with_site = LinkChecker(root, fast_settings(check_external=False, site_dir=str(site)), load_mkdocs(root)).run([root / "docs"])
+    again = _verdicts_by_label(root, with_site)
+    assert {key: again[key].status for key in truth} == {key: ours[key].status for key in truth}
+
+
+def test_theme_overrides_and_template_placeholders_are_not_links(tmp_path: Path) -> None:
+    root = tmp_path / "site_src"
+    import shutil
+
+    shutil.copytree(FIXTURE_SITE, root, symlinks=True)  # docs/changelog.md is a symlink, as on real sites
+    write(root, "docs/sponsors.md", """
+        # Sponsors
+
+        <a href="{{ sponsor.url }}">sponsor</a> and [release](https://example.org/{{ version }}/notes)
+        {% for s in sponsors %}[x]({{s.url}}){% endfor %}
+        """)
+    results = by_url(run_checker(root, [root], check_external=False))
+    assert not any("not-a-page.md" in url or "config.extra" in url for url in results)  # overrides/ is not read
+    for url in ("{{ sponsor.url }}", "{{s.url}}"):
+        assert results[url].status is Status.SKIPPED and "template" in results[url].message
+
+
+@pytest.mark.parametrize("case", ["symlink_loop", "inherit_self", "inherit_cycle", "inherit_missing", "yaml_error",
+                                  "docs_dir_missing", "not_utf8", "bad_notebook", "huge_file", "docs_dir_not_text",
+                                  "slugify_rejects_options", "output_is_a_folder"])
+def test_bad_input_exits_2_naming_the_file(case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every kind of bad input: exit 2, a message naming the file, no traceback."""
+
+    write(tmp_path, "mkdocs.yml", "site_name: t\n")
+    write(tmp_path, "docs/index.md", "# Home\n\n[a](a.md)\n")
+    expect = "docs/index.md"
+    if case == "symlink_loop":
+        (tmp_path / "docs" / "a.md").symlink_to("b.md")
+        (tmp_path / "docs" / "b.md").symlink_to("a.md")
+        expect = "docs/a.md"
+    elif case == "inherit_self":
+        write(tmp_path, "mkdocs.yml", "INHERIT: mkdocs.yml\nsite_name: t\n")
+        expect = "INHERIT loop: mkdocs.yml -> mkdocs.yml"
+    elif case == "inherit_cycle":
+        write(tmp_path, "mkdocs.yml", "INHERIT: base/one.yml\nsite_name: t\n")
+        write(tmp_path, "base/one.yml", "INHERIT: ../mkdocs.yml\n")
+        expect = "INHERIT loop: mkdocs.yml -> base/one.yml -> mkdocs.yml"
+    elif case == "inherit_missing":
+        write(tmp_path, "mkdocs.yml", "INHERIT: nowhere.yml\nsite_name: t\n")
+        expect = "nowhere.yml"
+    elif case == "yaml_error":
+        write(tmp_path, "mkdocs.yml", "site_name: t\nnav:\n  - [unclosed\n")
+        expect = "mkdocs.yml:"
+    elif case == "docs_dir_missing":
+        write(tmp_path, "mkdocs.yml", "site_name: t\ndocs_dir: documentation\n")
+        expect = "mkdocs.yml: docs_dir 'documentation' is not a folder"
+    elif case == "docs_dir_not_text":
+        write(tmp_path, "mkdocs.yml", "site_name: t\ndocs_dir: [a, b]\n")
+        expect = "mkdocs.yml: docs_dir must be a folder name"
+    elif case == "not_utf8":
+        (tmp_path / "docs" / "index.md").write_bytes(b"# Home\n\ncaf\xe9\n")
+        expect = "docs/index.md:3: not UTF-8"
+    elif case == "bad_notebook":
+        write(tmp_path, "docs/n.ipynb", '{"cells": [}\n')
+        expect = "docs/n.ipynb:1"
+    elif case == "huge_file":
+        from linkcheck import sources
+
+        monkeypatch.setattr(sources, "MAX_SOURCE_BYTES", 10)
+        expect = "docs/index.md: too large to check"
+    elif case == "slugify_rejects_options":
+        write(tmp_path, "mkdocs.yml", """
+            site_name: t
+            markdown_extensions:
+              - toc:
+                  slugify: !!python/object/apply:pymdownx.slugs.slugify [1, 2]
+            """)
+        expect = "mkdocs.yml: toc slugify option"
+    elif case == "output_is_a_folder":
+        (tmp_path / "report").mkdir()
+        expect = "--output: cannot write report"
+    monkeypatch.chdir(tmp_path)
+    extra = ["--output", "report"] if case == "output_is_a_folder" else []
+    code = cli.main(["docs", "--no-external", "--no-progress", *extra])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert expect in err
+    assert "Traceback" not in err
+
+
+def test_odd_notebook_metadata_is_not_a_crash(tmp_path: Path) -> None:
+    write(tmp_path, "mkdocs.yml", "site_name: t\n")
+    cells = [{"cell_type": "markdown", "source": ["# H\n", "[gone](nowhere.md)\n"]}]
+    write(tmp_path, "docs/a.ipynb", json.dumps({"cells": cells, "metadata": ["not", "a", "mapping"]}))
+    write(tmp_path, "docs/b.ipynb", json.dumps({"cells": cells, "metadata": {"kernelspec": "python"}}))
+    report = run_checker(tmp_path, [tmp_path / "docs"], check_external=False)
+    assert not report.input_errors
+    assert by_url(report)["nowhere.md"].status is Status.BROKEN and len(by_url(report)["nowhere.md"].sources) == 2
+
+
+def test_unusable_link_targets_are_broken_not_crashes(tmp_path: Path) -> None:
+    write(tmp_path, "mkdocs.yml", "site_name: t\n")
+    too_long = "a/" * 3000 + "x.md"
+    write(tmp_path, "docs/index.md", f"# H\n\n[long]({too_long}) [pct](%zz.md) [ipv6](http://[::1) [nul](a%00b.md)\n")
+    results = by_url(run_checker(tmp_path, [tmp_path / "docs"], check_external=False))
+    assert results[too_long].status is Status.BROKEN
+    assert results["%zz.md"].status is Status.BROKEN and results["a%00b.md"].status is Status.BROKEN
+    assert results["http://[::1"].status is Status.BROKEN and "invalid URL" in results["http://[::1"].message
+
+
+def test_env_and_relative_tags_in_mkdocs_yml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``!ENV`` and ``!relative`` are read, not executed or rejected: snippets
+    resolve from the config's folder (``!relative $config_dir``) and next to
+    the page (``!relative``)."""
+
+    monkeypatch.setenv("LC_TEST_DOCS", "pages")
+    write(tmp_path, "mkdocs.yml", """
+        site_name: !ENV [LC_TEST_SITE_NAME, t]
+        docs_dir: !ENV [LC_TEST_DOCS, docs]
+        markdown_extensions:
+          - pymdownx.snippets:
+              base_path:
+                - !relative $config_dir
+                - !relative
+        """)
+    write(tmp_path, "shared/top.txt", "top\n")
+    write(tmp_path, "pages/sub/near.txt", "near\n")
+    write(tmp_path, "pages/sub/p.md", '# P\n\n--8<-- "shared/top.txt"\n\n--8<-- "near.txt"\n\n--8<-- "gone.txt"\n')
+    results = by_url(run_checker(tmp_path, [tmp_path / "pages"], check_external=False))
+    assert results["shared/top.txt"].status is Status.OK
+    assert results["near.txt"].status is Status.OK
+    assert results["gone.txt"].status is Status.BROKEN
+
+
+def test_a_bug_exits_3_not_1(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """An unexpected error inside the checker is not "broken links" (1) nor the
+    user's mistake (2): exit 3, with the file it was reading."""
+
+    from linkcheck import mdscan
+
+    def explode(self: object, text: str) -> object:
+        raise ValueError("simulated bug")
+
+    write(tmp_path, "docs/index.md", "# Home\n")
+    monkeypatch.setattr(mdscan.MarkdownScanner, "scan", explode)
+    monkeypatch.chdir(tmp_path)
+    code = cli.main(["docs", "--no-external", "--no-progress"])
+    err = capsys.readouterr().err
+    assert code == 3
+    assert "internal error while reading docs/index.md: ValueError: simulated bug" in err
+    assert "Traceback" not in err
+
+
+def test_github_links_to_this_repository_resolve_from_the_git_root(tmp_path: Path) -> None:
+    """The site lives in a subfolder of the repository: a GitHub link names a
+    path from the top of the repository, not from --root."""
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "HEAD").write_text("ref: refs/heads/feature-x\n")
+    site = tmp_path / "website"
+    write(site, "mkdocs.yml", "site_name: t\nrepo_url: https://github.com/acme/tool\n")
+    write(tmp_path, "tools/run.py", "print('hi')\n")
+    write(site, "docs/index.md", """
+        # Home
+
+        [from the top](https://github.com/acme/tool/blob/main/tools/run.py)
+        [on this branch](https://github.com/acme/tool/tree/feature-x/tools)
+        [lines](https://github.com/acme/tool/blob/main/tools/run.py#L1)
+        [missing](https://github.com/acme/tool/blob/main/website/tools/run.py)
+        """)
+    results = by_url(run_checker(site, [site / "docs"], check_external=False))
+    assert results["https://github.com/acme/tool/blob/main/tools/run.py"].status is Status.OK
+    assert results["https://github.com/acme/tool/tree/feature-x/tools"].status is Status.OK
+    assert results["https://github.com/acme/tool/blob/main/tools/run.py#L1"].status is Status.OK
+    assert results["https://github.com/acme/tool/blob/main/website/tools/run.py"].status is Status.BROKEN
+
+
+def test_generated_anchors_from_a_built_site_or_ignored(tmp_path: Path) -> None:
+    """mkdocstrings-style anchors exist only in the built HTML: --site-dir
+    reads them there; --ignore-anchors leaves matching fragments unchecked."""
+
+    write(tmp_path, "mkdocs.yml", "site_name: t\n")
+    write(tmp_path, "docs/index.md", "# Home\n\n[func](api.md#mypkg.run) [typo](api.md#mypkg.rnu) [bad](api.md#nope)\n")
+    write(tmp_path, "docs/api.md", "# API\n\n::: mypkg\n")
+    plain = by_url(run_checker(tmp_path, [tmp_path / "docs"], check_external=False))
+    assert plain["api.md#mypkg.run"].status is Status.BROKEN
+
+    write(tmp_path, "built/api/index.html", '<h2 id="mypkg.run">run</h2><h2 id="api">API</h2>')
+    built = by_url(run_checker(tmp_path, [tmp_path / "docs"], check_external=False, site_dir=str(tmp_path / "built")))
+    assert built["api.md#mypkg.run"].status is Status.OK and "built site" in built["api.md#mypkg.run"].message
+    assert built["api.md#mypkg.rnu"].status is Status.BROKEN
+
+    ignored = by_url(run_checker(tmp_path, [tmp_path / "docs"], check_external=False, ignore_anchors=[r"^mypkg\."]))
+    assert ignored["api.md#mypkg.rnu"].status is Status.OK and "ignore-anchors" in ignored["api.md#mypkg.rnu"].message
+    assert ignored["api.md#nope"].status is Status.BROKEN
+
+    cli_run = run_cli(["docs", "--no-external", "--site-dir", "built", "--ignore-anchors", "^nope$", "--format", "json"],
+                      tmp_path)
+    assert cli_run.returncode == 1  # the typo is still broken
+    statuses = {r["url"]: r["status"] for r in json.loads(cli_run.stdout)["results"]}
+    assert statuses == {"api.md#mypkg.run": "ok", "api.md#mypkg.rnu": "broken", "api.md#nope": "ok"}
+    missing_dir = run_cli(["docs", "--site-dir", "no-such-site"], tmp_path)
+    assert missing_dir.returncode == 2 and "no-such-site" in missing_dir.stderr
+
+
+def test_numbered_tab_ids_without_a_tab_slugify(tmp_path: Path) -> None:
+    write(tmp_path, "mkdocs.yml", "site_name: t\nmarkdown_extensions:\n  - pymdownx.tabbed:\n      alternate_style: true\n")
+    write(tmp_path, "docs/p.md", """
+        # P
+
+        === "One"
+
+            a
+
+        === "Two"
+
+            b
+
+        Between.
+
+        === "Three"
+
+            c
+
+        [t](#__tabbed_1_2) [u](#__tabbed_2_1) [v](#__tabbed_1_3)
+        """)
+    results = by_url(run_checker(tmp_path, [tmp_path / "docs"], check_external=False))
+    assert results["#__tabbed_1_2"].status is Status.OK
+    assert results["#__tabbed_2_1"].status is Status.OK
+    assert results["#__tabbed_1_3"].status is Status.BROKEN
+
+
+def test_each_distinct_link_is_resolved_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page that repeats a link thousands of times costs one resolution per
+    distinct target (speed is measured in make bench-links, not here)."""
+
+    from linkcheck.internal import InternalResolver
+
+    calls: list[str] = []
+    original = InternalResolver._resolve
+
+    def counting(self: InternalResolver, link: object) -> object:
+        calls.append(link.target)  # type: ignore[attr-defined]
+        return original(self, link)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(InternalResolver, "_resolve", counting)
+    write(tmp_path, "mkdocs.yml", "site_name: t\n")
+    write(tmp_path, "docs/other.md", "# Other\n\n## Part\n")
+    lines = [f"- [x{n}](other.md#part) [y{n}](other.md#gone) [z{n}](#top-heading)" for n in range(2000)]
+    write(tmp_path, "docs/index.md", "# Top heading\n\n" + "\n".join(lines) + "\n")
+    results = by_url(run_checker(tmp_path, [tmp_path / "docs"], check_external=False))
+    assert sorted(calls) == ["#top-heading", "other.md#gone", "other.md#part"]
+    assert len(results["other.md#gone"].sources) == 2000 and results["other.md#gone"].status is Status.BROKEN
+
+
+def test_pages_that_only_exist_in_the_built_site(tmp_path: Path) -> None:
+    """mkdocs-gen-files and similar plugins add pages with no source file: with
+    --site-dir, links to them (and their anchors) are checked in the built site."""
+
+    write(tmp_path, "mkdocs.yml", "site_name: t\n")
+    write(tmp_path, "docs/index.md", """
+        # Home
+
+        [generated](reference/api.md#run) [url](reference/api/) [typo](reference/api.md#rnu) [nothing](reference/none.md)
+        """)
+    write(tmp_path, "built/reference/api/index.html", '<h2 id="run">run</h2>')
+    without = by_url(run_checker(tmp_path, [tmp_path / "docs"], check_external=False))
+    assert without["reference/api.md#run"].status is Status.BROKEN
+    results = by_url(run_checker(tmp_path, [tmp_path / "docs"], check_external=False, site_dir=str(tmp_path / "built")))
+    assert results["reference/api.md#run"].status is Status.OK
+    assert results["reference/api/"].status is Status.OK
+    assert results["reference/api.md#rnu"].status is Status.BROKEN
+    assert results["reference/none.md"].status is Status.BROKEN
+
+
+@pytest.mark.parametrize("slugify_yaml, slugify_python", [
+    ("!!python/name:markdown.extensions.toc.slugify_unicode", "markdown.extensions.toc:slugify_unicode"),
+    ("!!python/object/apply:pymdownx.slugs.slugify {kwds: {case: lower}}", "pymdownx.slugs:slugify(case='lower')"),
+    ("!!python/object/apply:pymdownx.slugs.slugify {kwds: {case: fold, percent_encode: true}}",
+     "pymdownx.slugs:slugify(case='fold', percent_encode=True)"),
+    ("!!python/object/apply:pymdownx.slugs.slugify {kwds: {}}", "pymdownx.slugs:slugify()"),
+])
+def test_configured_slugify_matches_python_markdown(slugify_yaml: str, slugify_python: str, tmp_path: Path) -> None:
+    """Heading, attribute-list, fenced-code and tab ids, for several toc and
+    tabbed slugify options, equal the ids Python-Markdown really renders."""
+
+    import importlib
+    import re as _re
+    from urllib.parse import unquote
+
+    markdown = pytest.importorskip("markdown")
+    module, _, call = slugify_python.partition(":")
+    name, _, args = call.partition("(")
+    function = getattr(importlib.import_module(module), name)
+    slugify = eval(f"function({args}", {"function": function}) if args else function  # noqa: S307 - test table
+    source = textwrap.dedent("""
+        # Zürich Straße & Ärger
+
+        ## Setup { id="explicit-one" }
+
+        ## Setup
+
+        ## Setup
+
+        ## The `ctx.db` API { #api .wide }
+
+        ```py { .py #code-sample }
+        x = 1
+        ```
+
+        ## Install
+
+        === "pip install"
+
+            a
+
+        === "Ünïcode tab"
+
+            b
+        """).lstrip()
+    write(tmp_path, "mkdocs.yml", f"""
+        site_name: t
+        markdown_extensions:
+          - attr_list
+          - pymdownx.superfences
+          - pymdownx.tabbed:
+              alternate_style: true
+              combine_header_slug: true
+              slugify: {slugify_yaml}
+          - toc:
+              slugify: {slugify_yaml}
+        """)
+    page = write(tmp_path, "docs/p.md", source)
+    checker = LinkChecker(tmp_path, fast_settings(), load_mkdocs(tmp_path))
+    ours = checker.sources.anchors_for(page)
+    rendered = markdown.markdown(source, extensions=["attr_list", "pymdownx.superfences", "pymdownx.tabbed", "toc"],
+                                 extension_configs={"toc": {"slugify": slugify},
+                                                    "pymdownx.tabbed": {"alternate_style": True, "slugify": slugify,
+                                                                        "combine_header_slug": True}})
+    theirs = {unquote(i) for i in _re.findall(r'\bid="([^"]+)"', rendered)}
+    assert ours == theirs
+
+
+def test_raw_html_blocks_are_held_to_their_closing_tag() -> None:
+    """Python-Markdown's rule: a block-level element stays raw up to its own
+    closing tag (nesting counted), blank lines included; an element closed on
+    its own line or never closed does not hold anything."""
+
+    from linkcheck.mdscan import hold_raw_html_blocks
+
+    lines = ["<div>", "", "<div>x</div>", "", "</div>", "", "<div markdown>", "", "</div>", "<section>never closed", "",
+             "```", "<div>", "", "```", ""]
+    held = hold_raw_html_blocks(lines, md_in_html=True)
+    assert [n for n, (a, b) in enumerate(zip(lines, held)) if a != b] == [1, 3]
+    assert hold_raw_html_blocks(lines, md_in_html=False)[7] != ""  # without md_in_html the attribute means nothing
+
+
+def test_without_attr_list_braces_are_heading_text(tmp_path: Path) -> None:
+    """A site without attr_list renders ``{#id}`` as text: it is part of the
+    heading's slug and sets no id (compared with Python-Markdown itself)."""
+
+    import re as _re
+
+    markdown = pytest.importorskip("markdown")
+    source = "# Page\n\n## Setup {#install}\n\nA paragraph.\n{: #para }\n"
+    write(tmp_path, "mkdocs.yml", "site_name: t\nmarkdown_extensions:\n  - toc\n")
+    page = write(tmp_path, "docs/p.md", source)
+    ours = LinkChecker(tmp_path, fast_settings(), load_mkdocs(tmp_path)).sources.anchors_for(page)
+    theirs = set(_re.findall(r'id="([^"]+)"', markdown.markdown(source, extensions=["toc"])))
+    assert ours == theirs == {"page", "setup-install"}
+
+
+def test_old_urls_kept_by_mkdocs_redirects(tmp_path: Path) -> None:
+    write(tmp_path, "mkdocs.yml", """
+        site_name: t
+        plugins:
+          - redirects:
+              redirect_maps:
+                old/place.md: guide.md
+                gone.md: https://elsewhere.example.org/
+        """)
+    write(tmp_path, "docs/guide.md", "# Guide\n\n## Part\n")
+    write(tmp_path, "docs/index.md", "# Home\n\n[old url](old/place/#part) [old bad](old/place/#nope) [old file](old/place.md)\n")
+    results = by_url(run_checker(tmp_path, [tmp_path / "docs"], check_external=False))
+    assert results["old/place/#part"].status is Status.OK
+    assert results["old/place/#nope"].status is Status.BROKEN
+    assert results["old/place.md"].status is Status.BROKEN  # MkDocs does not rewrite it: /old/place.md is a 404

@@ -18,6 +18,7 @@ from .fetch import Fetcher, is_loopback_host
 from .htmlscan import normalise_fragment
 from .internal import InternalResolver, Verdict
 from .model import InputError, Kind, Link, Result, Status
+from .paths import forget_paths, real_path
 from .sources import SourceSet, discover
 
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
@@ -27,6 +28,9 @@ _NOT_CHECKED_SCHEMES = {
 }
 _PLACEHOLDER = re.compile(r"[{}<>$*\[\]]|\.\.\.|YOUR[_-]|your[_-]|<|%7B")
 _RESERVED_SUFFIXES = (".example", ".test", ".invalid")
+# Jinja (theme templates, mkdocs-macros) and similar: `{{ x.url }}`, `{% if %}`,
+# also percent-encoded as a Markdown renderer or browser would write them
+_TEMPLATE = re.compile(r"\{\{|\}\}|\{%|%\}|%7B%7B|%7B%25", re.IGNORECASE)
 _RESERVED_HOSTS = {"example.com", "example.net", "example.org", "www.example.com", "www.example.org", "www.example.net"}
 
 
@@ -69,7 +73,8 @@ class LinkChecker:
         progress: Callable[[int, int], None] | None = None,
         fetcher: Fetcher | None = None,
     ) -> None:
-        self.root = root.resolve()
+        forget_paths()
+        self.root = real_path(root)
         self.settings = settings
         self.project = project
         project.set_mounts(settings.mounts)
@@ -82,7 +87,10 @@ class LinkChecker:
 
     # -- collecting ---------------------------------------------------------------
     def collect(self, paths: Iterable[Path]) -> tuple[list[Link], list[InputError], int]:
-        files = discover(paths, self._exclude_paths, self.root)
+        templates = list(self.project.theme_dirs)
+        if self.project.docs_dir is not None:
+            templates.append(self.project.docs_dir / "templates")  # MkDocs never publishes docs/templates/
+        files = discover(paths, self._exclude_paths, self.root, templates)
         links: list[Link] = []
         errors: list[InputError] = []
         for path in files:
@@ -106,6 +114,8 @@ class LinkChecker:
         reason = self._skip_reason(target)
         if reason:
             return "skipped", reason
+        if _TEMPLATE.search(target):
+            return "skipped", "unrendered template syntax ({{ }} or {% %}): the real address exists only once rendered"
         if link.kind in (Kind.NAV, Kind.INCLUDE):
             return "internal", ""
         if target.startswith("//"):
@@ -168,8 +178,13 @@ class LinkChecker:
             return result
 
         external: dict[str, list[Link]] = {}
+        classified: dict[tuple[str, Kind, bool], tuple[str, str]] = {}
         for link in links:
-            kind, detail = self.classify(link)
+            # the sort depends on the target, its kind and whether it has a file only
+            memo = (link.target, link.kind, link.source_file is None)
+            if memo not in classified:
+                classified[memo] = self.classify(link)
+            kind, detail = classified[memo]
             if kind == "skipped":
                 add(("skip", link.target, detail), link, Status.SKIPPED, detail, False)
             elif kind == "broken":
@@ -230,11 +245,13 @@ class LinkChecker:
             report.cache_hits = cache.hits
             for key, outcome in outcomes.items():
                 cache.put(key, outcome)
-            cache.save()
+            try:
+                cache.save()
+            except OSError as exc:  # the run's verdicts stand; say why none were remembered
+                report.input_errors.append(InputError(str(cache.path), None, f"cannot write the cache: {exc.strerror or exc}"))
         return outcomes
 
-    @staticmethod
-    def _with_fragment(url: str, outcome: UrlOutcome) -> tuple[Status, str, str | None]:
+    def _with_fragment(self, url: str, outcome: UrlOutcome) -> tuple[Status, str, str | None]:
         fragment = urlsplit(url).fragment
         final = outcome.final_url
         if final and fragment and "#" not in final:
@@ -243,6 +260,8 @@ class LinkChecker:
         if not fragment or status not in (Status.OK, Status.REDIRECTED):
             return status, message, final
         anchor = anchor_of(fragment)
+        if anchor is not None and any(re.search(p, anchor) for p in self.settings.ignore_anchors):
+            return status, f"{message}; anchor #{fragment} not checked (ignore-anchors)", final
         if anchor is None:
             note = "text fragment, not an anchor: not checked" if ":~:" in fragment else "fragment is an app route: not checked"
             return status, f"{message}; {note}", final
@@ -257,7 +276,9 @@ class LinkChecker:
     def run(self, paths: Iterable[Path]) -> Report:
         links, errors, files = self.collect(paths)
         report = self.check_links(links)
-        report.input_errors = errors
+        known = {str(e) for e in errors}
+        unreadable_targets = [e for e in self.sources.errors if str(e) not in known]
+        report.input_errors = errors + unreadable_targets + report.input_errors  # the latter: cache trouble
         report.files = files
         return report
 

@@ -1,7 +1,8 @@
 """Command line: ``python scripts/check_links.py [PATH ...] [options]``.
 
 Exit status: 0 nothing broken, 1 something broken, 2 a usage or input error
-(a path that does not exist, a bad option, a file that cannot be parsed).
+(a path that does not exist, a bad option, a file that cannot be parsed),
+3 an internal error (a bug in the checker: please report it with the message).
 """
 
 from __future__ import annotations
@@ -10,17 +11,18 @@ import argparse
 import os
 import re
 import sys
+import traceback
 from pathlib import Path
 
 from . import __version__
 from .checker import LinkChecker, Report
 from .config import MkDocsProject, Settings, load_mkdocs, load_settings, parse_duration
 from .fix import apply_fixes
-from .model import InputError, Status, UsageError
+from .model import InputError, InternalError, Status, UsageError
 from .report import ProgressBar, github_annotations, to_json, to_markdown, to_text
 from .sources import DEFAULT_PATHS
 
-EXIT_OK, EXIT_BROKEN, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_BROKEN, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 class _Parser(argparse.ArgumentParser):
@@ -80,7 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=(
             "Outcomes: ok, redirected (moved permanently: update it, or use --fix), broken (fails the run), "
             "blocked (bot wall / log-in), error (network trouble after retries), skipped. "
-            "Only broken links fail the run unless --strict."
+            "Only broken links fail the run unless --strict. "
+            "Exit status: 0 nothing broken, 1 broken links, 2 bad input or usage (the message names the file), "
+            "3 internal error (a bug: please report it). "
+            "Links with unrendered template syntax ({{ }}, {% %}) are skipped, and theme.custom_dir is not read."
         ),
     )
     p.add_argument("paths", nargs="*", metavar="PATH",
@@ -97,6 +102,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--exclude-path", type=_regex, action="append", default=[], metavar="REGEX",
                    help="skip source files whose path matches REGEX (repeatable)")
     p.add_argument("--no-external", action="store_true", help="check internal links only (no network)")
+    p.add_argument("--site-dir", metavar="DIR",
+                   help="a built copy of the site (mkdocs build output): an anchor not found in a page's Markdown "
+                        "is looked up in its built HTML, so ids that plugins and hooks generate (mkdocstrings, "
+                        "autorefs) count; build first, e.g. mkdocs build -d site")
+    p.add_argument("--ignore-anchors", type=_regex, action="append", default=[], metavar="REGEX",
+                   help="do not check fragments matching REGEX, e.g. generated API anchors: "
+                        "'^mypkg\\.' (repeatable)")
     p.add_argument("--fix", action="store_true", help="rewrite permanently redirected links to their new address")
     p.add_argument("--config", metavar="FILE", help="settings file (TOML or YAML); default: linkcheck.toml, or mkdocs.yml extra.linkcheck")
     p.add_argument("--root", metavar="DIR", default=".", help="project root, where mkdocs.yml lives (default: .)")
@@ -127,6 +139,9 @@ def _settings_from_args(args: argparse.Namespace, settings: Settings) -> Setting
         settings.check_external = False
     settings.exclude = list(settings.exclude) + list(args.exclude)
     settings.exclude_paths = list(settings.exclude_paths) + list(args.exclude_path)
+    settings.ignore_anchors = list(settings.ignore_anchors) + list(args.ignore_anchors)
+    if args.site_dir:
+        settings.site_dir = str(Path(args.site_dir).absolute())
     return settings
 
 
@@ -138,6 +153,8 @@ def _resolve_paths(raw: list[str], root: Path, project: MkDocsProject) -> list[P
             if not path.is_absolute() and not path.exists() and (root / path).exists():
                 path = root / path
             if not path.exists():
+                if path.is_symlink():
+                    raise UsageError(f"{item}: a symlink that leads nowhere (dangling, or a loop)")
                 raise UsageError(f"no such file or directory: {item}")
             paths.append(path)
         return paths
@@ -161,6 +178,23 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except InternalError as exc:
+        return _internal_error(str(exc), exc.cause)
+    except Exception as exc:  # noqa: BLE001 - any other bug: a clear exit code, never exit 1
+        return _internal_error(f"internal error: {type(exc).__name__}: {exc}", exc)
+
+
+def _internal_error(message: str, cause: BaseException) -> int:
+    """A bug, not the user's mistake: say so, show where it happened (the
+    innermost frames of the traceback) and exit 3, distinct from "broken"."""
+
+    frames = traceback.extract_tb(cause.__traceback__)[-3:]
+    where = "; ".join(f"{Path(f.filename).name}:{f.lineno} in {f.name}" for f in frames)
+    print(f"check_links.py: {message}", file=sys.stderr)
+    if where:
+        print(f"  at {where}", file=sys.stderr)
+    print("  this is a bug in the link checker, not in your files: please report it with this message", file=sys.stderr)
+    return EXIT_INTERNAL
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -171,11 +205,16 @@ def _run(args: argparse.Namespace) -> int:
     project = load_mkdocs(root)
     settings, _source = load_settings(root, project, Path(args.config) if args.config else None)
     settings = _settings_from_args(args, settings)
-    for pattern in settings.exclude + settings.exclude_paths:
+    for pattern in settings.exclude + settings.exclude_paths + settings.ignore_anchors:
         try:
             re.compile(pattern)
         except re.error as exc:
-            raise UsageError(f"invalid exclude pattern {pattern!r} in the config: {exc}") from None
+            raise UsageError(f"invalid pattern {pattern!r} in the config: {exc}") from None
+    if settings.site_dir:
+        site_dir = root / settings.site_dir  # a config file's path is relative to the project root
+        if not site_dir.is_dir():
+            raise UsageError(f"site dir is not a directory: {settings.site_dir} (build the site first: mkdocs build)")
+        settings.site_dir = str(site_dir)
     paths = _resolve_paths(args.paths, root, project)
     if not paths:
         raise UsageError(f"nothing to check: none of {', '.join(DEFAULT_PATHS)} exists under {root}")
@@ -194,8 +233,11 @@ def _run(args: argparse.Namespace) -> int:
     rendered = _render(report, args.format, args.verbose)
     if args.output:
         out = Path(args.output)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(rendered, encoding="utf-8")
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(rendered, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"--output: cannot write {args.output}: {exc.strerror or exc}") from exc
         counts = report.counts
         print(f"report written to {out}: {counts['total']} links, {counts['broken']} broken", file=sys.stderr)
     else:

@@ -19,8 +19,9 @@ from typing import Any
 import yaml
 
 from .model import InputError, UsageError
+from .paths import real_path
 from .slugs import Slugify, slugifier_from_toc
-from .yamlload import load_yaml
+from .yamlload import RelativePath, load_yaml
 
 DEFAULT_USER_AGENT = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -60,6 +61,12 @@ class Settings:
     #: page notebooks/x.ipynb of the site. Empty: guessed from mkdocs.yml
     #: ``watch:`` (directories of notebooks, when mkdocs-jupyter is on).
     mounts: dict[str, str] = field(default_factory=dict)
+    #: a built copy of the site (``mkdocs build`` output): anchors that only
+    #: exist there (mkdocstrings, hooks) are read from its HTML
+    site_dir: str | None = None
+    #: fragments matching one of these patterns are not checked (generated
+    #: anchors with no built site at hand)
+    ignore_anchors: list[str] = field(default_factory=list)
 
     def compiled_excludes(self) -> list[re.Pattern[str]]:
         return [re.compile(p) for p in self.exclude]
@@ -142,6 +149,19 @@ class MkDocsProject:
     watch: list[Path] = field(default_factory=list)
     #: real directory -> its path inside the site (see Settings.mounts)
     mounts: dict[Path, str] = field(default_factory=dict)
+    #: pymdownx.tabbed: the tabs' slug function (None: numbered ids), its
+    #: separator, and whether the heading's id prefixes the tab's
+    tabbed_slugify: Slugify | None = None
+    tabbed_separator: str = "-"
+    tabbed_combine_header_slug: bool = False
+    #: MkDocs ``validation.links.absolute_links``: "relative_to_docs" makes
+    #: ``/x.md`` a docs_dir path; otherwise MkDocs leaves such links as written
+    absolute_links_relative_to_docs: bool = False
+    #: the top of the git checkout holding the project (GitHub links to this
+    #: repository name paths from there), or None outside git
+    git_root: Path | None = None
+    #: theme.custom_dir: Jinja templates, not pages
+    theme_dirs: list[Path] = field(default_factory=list)
 
     def set_mounts(self, configured: dict[str, str]) -> None:
         """Use the configured mounts, or guess them: a watched directory full of
@@ -150,7 +170,7 @@ class MkDocsProject:
         self.mounts = {}
         if configured:
             for real, prefix in configured.items():
-                self.mounts[(self.root / real).resolve()] = prefix.strip("/")
+                self.mounts[real_path(self.root / real)] = prefix.strip("/")
             return
         if self.docs_dir is None or not self.notebooks_are_pages:
             return
@@ -173,7 +193,40 @@ class MkDocsProject:
             return None
         base = opts.get("base_path", ["."])
         bases = base if isinstance(base, list) else [base]
-        return [(self.root / str(b)).resolve() for b in bases]
+        found = []
+        for item in bases:
+            if isinstance(item, RelativePath):
+                # `!relative` alone is the page's own folder (see snippets_relative_to_page)
+                anchor = {"$config_dir": self.config_dir, "$docs_dir": self.docs_dir}.get(item.base)
+                if anchor is not None:
+                    found.append(anchor)
+            elif item is not None:
+                found.append(real_path(self.root / str(item)))
+        return found
+
+    @property
+    def snippets_relative_to_page(self) -> bool:
+        """``base_path: !relative``: snippets are also looked up next to the page."""
+
+        base = (self.extensions.get("pymdownx.snippets") or {}).get("base_path")
+        bases = base if isinstance(base, list) else [base]
+        return any(isinstance(b, RelativePath) and not b.base for b in bases)
+
+    @property
+    def config_dir(self) -> Path:
+        return self.config_path.parent if self.config_path is not None else self.root
+
+    @property
+    def attr_list(self) -> bool:
+        """Whether ``{ #id }`` attribute lists set ids (markdown ``extra`` includes the extension)."""
+
+        return self.config_path is None or bool({"attr_list", "extra", "pymdownx.extra"} & set(self.extensions))
+
+    @property
+    def md_in_html(self) -> bool:
+        """Whether a ``markdown`` attribute turns HTML content back into Markdown."""
+
+        return self.config_path is None or bool({"md_in_html", "extra", "pymdownx.extra"} & set(self.extensions))
 
     @property
     def emoji(self) -> bool:
@@ -224,16 +277,41 @@ def _nav_entries(node: yaml.Node | None) -> list[NavEntry]:
     return found
 
 
+def find_git_root(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` that holds ``.git`` (a folder,
+    or a file in a worktree or submodule)."""
+
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def _git_dir(git_root: Path) -> Path:
+    dot_git = git_root / ".git"
+    if dot_git.is_file():  # worktree / submodule: "gitdir: <path>"
+        try:
+            text = dot_git.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            return dot_git
+        if text.startswith("gitdir:"):
+            return (git_root / text[len("gitdir:"):].strip()).resolve()
+    return dot_git
+
+
 def _git_branches(root: Path) -> set[str]:
     """Branch names under which GitHub links to this repo count as local."""
 
     names = {"main", "master", "HEAD"}
-    head = root / ".git" / "HEAD"
+    git_root = find_git_root(root)
+    if git_root is None:
+        return names
+    head = _git_dir(git_root) / "HEAD"
     try:
         text = head.read_text().strip()
         if text.startswith("ref: refs/heads/"):
             names.add(text[len("ref: refs/heads/"):])
-    except OSError:
+    except (OSError, UnicodeDecodeError):
         pass
     return names
 
@@ -245,6 +323,7 @@ def load_mkdocs(root: Path, config_file: Path | None = None) -> MkDocsProject:
     project = MkDocsProject(root=root)
     path = config_file or next((root / n for n in ("mkdocs.yml", "mkdocs.yaml") if (root / n).is_file()), None)
     project.branches = _git_branches(root)
+    project.git_root = find_git_root(root)
     if path is None or not path.is_file():
         project.slugify, project.slugify_name = slugifier_from_toc(None)
         return project
@@ -253,34 +332,81 @@ def load_mkdocs(root: Path, config_file: Path | None = None) -> MkDocsProject:
     if not isinstance(data, dict):
         raise InputError(_display(path, root), 1, "mkdocs config is not a mapping")
     project.config_path = path
-    project.docs_dir = (path.parent / str(data.get("docs_dir", "docs"))).resolve()
+    docs_dir = data.get("docs_dir", "docs")
+    shown = _display(path, root)
+    if not isinstance(docs_dir, str) or not docs_dir.strip():
+        raise InputError(shown, None, f"docs_dir must be a folder name, got {docs_dir!r}")
+    project.docs_dir = real_path(path.parent / docs_dir)
+    if not project.docs_dir.is_dir():
+        raise InputError(shown, None, f"docs_dir {docs_dir!r} is not a folder ({_display(project.docs_dir, root)} "
+                         "does not exist), so MkDocs cannot build this site")
     project.use_directory_urls = bool(data.get("use_directory_urls", True))
     repo_url = data.get("repo_url")
     project.repo_url = str(repo_url).rstrip("/") if repo_url else None
     project.extensions = _named_entries(data.get("markdown_extensions"))
     project.plugins = _named_entries(data.get("plugins"))
     toc = project.extensions.get("toc", {})
-    project.slugify, project.slugify_name = slugifier_from_toc(toc.get("slugify"))
+    project.slugify, project.slugify_name = _slugifier(toc.get("slugify"), shown, "toc")
     project.separator = str(toc.get("separator", "-"))
+    tabbed = project.extensions.get("pymdownx.tabbed", {})
+    if tabbed.get("slugify"):
+        project.tabbed_slugify, _ = _slugifier(tabbed["slugify"], shown, "pymdownx.tabbed")
+    project.tabbed_separator = str(tabbed.get("separator", "-"))
+    project.tabbed_combine_header_slug = bool(tabbed.get("combine_header_slug", False))
+    validation = data.get("validation")
+    links_validation = validation.get("links") if isinstance(validation, dict) else None
+    project.absolute_links_relative_to_docs = (
+        isinstance(links_validation, dict) and links_validation.get("absolute_links") == "relative_to_docs"
+    )
     project.nav = _nav_entries(node)
+    theme = data.get("theme")
+    custom_dir = theme.get("custom_dir") if isinstance(theme, dict) else None
+    if isinstance(custom_dir, str) and custom_dir.strip():
+        project.theme_dirs = [real_path(path.parent / custom_dir)]
     watch = data.get("watch") or []
-    project.watch = [(path.parent / str(w)).resolve() for w in (watch if isinstance(watch, list) else [watch])]
+    project.watch = [real_path(path.parent / str(w)) for w in (watch if isinstance(watch, list) else [watch])]
     extra = data.get("extra")
     if isinstance(extra, dict) and isinstance(extra.get("linkcheck"), dict):
         project.extra_linkcheck = extra["linkcheck"]
     return project
 
 
-def _apply_inherit(data: Any, path: Path, root: Path) -> Any:
-    """MkDocs' ``INHERIT: base.yml``: the child's keys override the parent's."""
+def _slugifier(option: Any, shown: str, extension: str) -> tuple[Slugify, str]:
+    """The configured slug function, tried once so that options it rejects are
+    reported against mkdocs.yml rather than failing later, page by page."""
+
+    try:
+        slugify, name = slugifier_from_toc(option)
+        slugify("Probe heading", "-")
+    except Exception as exc:  # noqa: BLE001 - whatever the configured function raises
+        raise InputError(shown, None, f"{extension} slugify option {option!r} does not work: "
+                         f"{type(exc).__name__}: {exc}") from exc
+    return slugify, name
+
+
+def _apply_inherit(data: Any, path: Path, root: Path, chain: tuple[Path, ...] = ()) -> Any:
+    """MkDocs' ``INHERIT: base.yml``: the child's keys override the parent's.
+    ``chain`` holds the files already on the way here, so that a file that
+    inherits from itself (directly or through others) is reported, not followed
+    forever."""
 
     if not isinstance(data, dict) or "INHERIT" not in data:
         return data
-    parent_path = (path.parent / str(data.pop("INHERIT"))).resolve()
+    shown = _display(path, root)
+    relative = data.pop("INHERIT")
+    if not isinstance(relative, str) or not relative.strip():
+        raise InputError(shown, None, f"INHERIT must name a YAML file, got {relative!r}")
+    parent_path = real_path(path.parent / relative)
+    here = chain + (real_path(path),)
+    if parent_path in here:
+        loop = " -> ".join(_display(p, root) for p in (*here, parent_path))
+        raise InputError(shown, None, f"INHERIT loop: {loop}")
+    if not parent_path.is_file():
+        raise InputError(shown, None, f"INHERIT: no such file: {relative} (looked for {_display(parent_path, root)})")
     parent, _ = load_yaml(parent_path, display=_display(parent_path, root))
-    parent = _apply_inherit(parent, parent_path, root)
+    parent = _apply_inherit(parent, parent_path, root, here)
     if not isinstance(parent, dict):
-        return data
+        raise InputError(_display(parent_path, root), 1, "inherited mkdocs config is not a mapping")
 
     def merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
         out = dict(base)
@@ -293,7 +419,7 @@ def _apply_inherit(data: Any, path: Path, root: Path) -> Any:
 
 def _display(path: Path, root: Path) -> str:
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return real_path(path).relative_to(real_path(root)).as_posix()
     except ValueError:
         return str(path)
 

@@ -121,6 +121,17 @@ class InputError(Exception):
         super().__init__(f"{where}: {message}")
 
 
+class InternalError(Exception):
+    """A bug in the checker met while handling ``path`` (not the user's
+    mistake). The CLI reports it with its own exit code, so a crash is never
+    mistaken for "broken links"."""
+
+    def __init__(self, path: str, cause: BaseException) -> None:
+        self.path = path
+        self.cause = cause
+        super().__init__(f"internal error while reading {path}: {type(cause).__name__}: {cause}")
+
+
 class UsageError(Exception):
     """Bad command-line input (a missing path, an invalid option value).
     The CLI turns it into exit code 2 with the message."""

@@ -162,7 +162,8 @@ def read_notebook(text: str, path: str) -> Notebook:
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         raise InputError(path, 1, "not a Jupyter notebook (no 'cells' list)")
     nb = Notebook()
-    lang = (data.get("metadata") or {}).get("kernelspec", {}) or {}
+    metadata = data.get("metadata")
+    lang = (metadata.get("kernelspec", {}) or {}) if isinstance(metadata, dict) else {}
     nb.language = str(lang.get("language", "python")) if isinstance(lang, dict) else "python"
     for number, cell in enumerate(data["cells"], start=1):
         if not isinstance(cell, dict):

@@ -30,6 +30,14 @@ class PyTag:
     kwds: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
 
+@dataclass(frozen=True)
+class RelativePath:
+    """MkDocs' ``!relative`` tag: a directory relative to the Markdown page
+    being rendered (``base`` empty), or to ``$config_dir`` / ``$docs_dir``."""
+
+    base: str = ""
+
+
 class _TolerantLoader(yaml.SafeLoader):
     """A SafeLoader that turns unknown tags into data instead of failing."""
 
@@ -67,8 +75,14 @@ def _any_tag(loader: _TolerantLoader, suffix: str, node: yaml.Node) -> Any:
     return loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
 
 
+def _relative_tag(loader: _TolerantLoader, node: yaml.Node) -> RelativePath:
+    value = loader.construct_scalar(node) if isinstance(node, yaml.ScalarNode) else ""
+    return RelativePath(str(value or "").strip())
+
+
 _TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _python_tag)
 _TolerantLoader.add_constructor("!ENV", _env_tag)
+_TolerantLoader.add_constructor("!relative", _relative_tag)
 _TolerantLoader.add_multi_constructor("!", _any_tag)
 
 
