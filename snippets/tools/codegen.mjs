@@ -303,12 +303,15 @@ async function declaredEnvVars(functionsDir) {
     definition = app.export();
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    throw new UsageError(`${shown} failed to load: ${error instanceof Error ? error.message : error}`);
+    const message = error instanceof Error ? error.message : String(error);
+    // `app.use(component)` throws this outside a push: only the CLI's bundler
+    // gives a component definition its path.
+    if (message.includes("componentDefinitionPath")) {
+      throw new UsageError(`${shown} installs components (app.use); their codegen needs a deployment`);
+    }
+    throw new UsageError(`${shown} failed to load: ${message}`);
   } finally {
     rmSync(bundleDir, { recursive: true, force: true });
-  }
-  if ((definition.childComponents ?? []).length > 0) {
-    throw new UsageError(`${shown} installs components (app.use); their codegen needs a deployment`);
   }
   return definition.envVars ?? [];
 }
