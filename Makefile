@@ -37,10 +37,11 @@ bench: install ## Print benchmark numbers (playground latency, site build, noteb
 bench-links: install ## Only the link checker benchmark: ours vs lychee, linkchecker, markdown-link-check (~6 min)
 	$(PY) scripts/bench_links.py
 
-links: install ## Check every link in the guide, external ones too; report in build/link-report.md
+links: install ## Check every link in the guide, external ones too, and every registry fact on its docs page; report in build/link-report.md
 	@mkdir -p build
 	$(PY) scripts/check_links.py --format markdown --output build/link-report.md $(LINKCHECK_ARGS); status=$$?; \
-	  cat build/link-report.md; exit $$status
+	  $(PY) -m guide_tools.facts_drift --output build/link-report.md; drift=$$?; \
+	  cat build/link-report.md; if [ $$status -ne 0 ]; then exit $$status; fi; exit $$drift
 
 lock: ## Re-pin requirements.lock from requirements.in (needs pip-tools)
 	$(PY) -m piptools compile --quiet --strip-extras --allow-unsafe --no-header -o requirements.lock requirements.in

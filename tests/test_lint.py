@@ -43,6 +43,7 @@ EXPECTED = {
     "unverifiedWebhook.ts": {},                                 # a missing signature check: no rule
     "review/floatingPromise.ts": {"@typescript-eslint/no-floating-promises": 1},
     "review/missingValidators.ts": {"@convex-dev/require-args-validator": 1},
+    "review/sequentialRunQueries.ts": {},                       # one transaction per runQuery: no rule
     "review/stringlyTyped.ts": {},
     "review/swallowedError.ts": {},
     "review/unboundedArray.ts": {},
