@@ -25,8 +25,8 @@ build: install ## Build the static site into site/ (strict: any warning fails)
 notebooks: install ## Execute the notebooks into build/notebooks (cached by content; FORCE=1 to rerun)
 	$(PY) -m guide_tools.notebooks $(if $(FORCE),--force)
 
-test: install ## Run the whole test suite
-	$(PY) -m pytest
+test: install ## Run the whole test suite (extra pytest options: PYTEST_ARGS=...)
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 lab: install ## Open JupyterLab on the notebooks, with the playground ready
 	cd notebooks && ../$(PY) -m jupyter lab --ip $(HOST) --port $(LAB_PORT) --no-browser $(if $(filter 0,$(shell id -u)),--allow-root)
