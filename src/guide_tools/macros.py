@@ -48,10 +48,8 @@ def checked_footer() -> str:
 
 def define_env(env) -> None:
     env.macro(facts.fact, "fact")
-    env.macro(facts.value, "fact_value")
     env.macro(cite, "cite")
     env.macro(limits_table, "limits_table")
-    env.variables["checked_against"] = facts.checked_against()
 
 
 def on_post_page_macros(env) -> None:
