@@ -25,8 +25,8 @@ build: install ## Build the static site into site/ (strict: any warning fails)
 notebooks: install ## Execute the notebooks into build/notebooks (cached by content; FORCE=1 to rerun)
 	$(PY) -m guide_tools.notebooks $(if $(FORCE),--force)
 
-test: install ## Run the whole test suite
-	$(PY) -m pytest
+test: install ## Run the whole test suite (extra pytest options: PYTEST_ARGS=...)
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 lab: install ## Open JupyterLab on the notebooks, with the playground ready
 	cd notebooks && ../$(PY) -m jupyter lab --ip $(HOST) --port $(LAB_PORT) --no-browser $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -38,10 +38,11 @@ bench-links: install ## Only the link checker benchmark: ours vs lychee, linkche
 	$(PY) scripts/bench_links.py
 	$(PY) scripts/bench_links_bigpage.py
 
-links: install ## Check every link in the guide, external ones too; report in build/link-report.md
+links: install ## Check every link in the guide, external ones too, and every registry fact on its docs page; report in build/link-report.md
 	@mkdir -p build
 	$(PY) scripts/check_links.py --format markdown --output build/link-report.md $(LINKCHECK_ARGS); status=$$?; \
-	  cat build/link-report.md; exit $$status
+	  $(PY) -m guide_tools.facts_drift --output build/link-report.md; drift=$$?; \
+	  cat build/link-report.md; if [ $$status -ne 0 ]; then exit $$status; fi; exit $$drift
 
 lock: ## Re-pin requirements.lock from requirements.in (needs pip-tools)
 	$(PY) -m piptools compile --quiet --strip-extras --allow-unsafe --no-header -o requirements.lock requirements.in

@@ -22,12 +22,14 @@
 import { v } from "convex/values";
 import { api } from "../convex/_generated/api";
 import { mutation } from "../convex/_generated/server";
+import { requireUser } from "../convex/model/auth";
 
 // --8<-- [start:api_from_inside]
 export const welcome = mutation({
   args: { channelId: v.id("channels") },
   returns: v.null(),
   handler: async (ctx, { channelId }) => {
+    await requireUser(ctx);
     // Schedules the PUBLIC messages:send. It runs later with no signed-in
     // user, so its requireUser() throws NOT_AUTHENTICATED, and the only
     // "fix" that makes it work would be to weaken the public function.

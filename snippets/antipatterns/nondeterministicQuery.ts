@@ -12,12 +12,14 @@
 // Date.now() in queries" in https://docs.convex.dev/understanding/best-practices/.
 import { v } from "convex/values";
 import { query } from "../convex/_generated/server";
+import { requireUser } from "../convex/model/auth";
 
 // --8<-- [start:date_now_query]
 export const recentCount = query({
   args: { channelId: v.id("channels") },
   returns: v.number(),
   handler: async (ctx, { channelId }) => {
+    await requireUser(ctx);
     const fiveMinutesAgo = Date.now() - 5 * 60 * 1000; // frozen when this run started
     const recent = await ctx.db
       .query("messages")

@@ -1,6 +1,8 @@
 // Server-side: the JWT of the signed-in user, for preloadQuery / fetchQuery.
-// With Clerk this is `(await auth()).getToken({ template: "convex" })`; here
-// it is the session cookie that the app's custom JWT provider set.
+// With Clerk this is `(await auth()).getToken()`: once the Convex integration
+// is activated in Clerk, its session token already carries `aud: "convex"`, so
+// no JWT template is needed. Here it is the session cookie that the app's
+// custom JWT provider set.
 import { cookies } from "next/headers";
 
 // --8<-- [start:get_auth_token]

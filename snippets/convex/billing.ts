@@ -2,7 +2,7 @@
 // read; the only writer is the internal mutation the Polar webhook calls.
 import { v } from "convex/values";
 import { internalMutation } from "./_generated/server";
-import { applyOutcome, applySubscriptionEvent, findSubscriptionOf, planOf, subscriptionEvent } from "./model/billing";
+import { applyOutcome, applySubscriptionEvent, findSubscriptionOf, refreshPlan, subscriptionEvent } from "./model/billing";
 import { authedQuery } from "./model/functions";
 import schema from "./schema";
 
@@ -10,7 +10,10 @@ const subscriptionFields = schema.tables.subscriptions.validator.fields;
 
 // --8<-- [start:my_plan_query]
 // Subscribed to by the pricing page and every "Pro" badge: when the webhook
-// commits a new state, Convex re-runs this query and the UI updates itself.
+// commits a new state, or a canceled subscription's paid period ends (a
+// scheduled write, see model/billing.ts), Convex re-runs this query and the
+// UI updates itself. It reads the stored plan: no clock, so its result
+// follows from the documents it read.
 export const myPlan = authedQuery({
   args: {},
   returns: v.object({
@@ -21,7 +24,7 @@ export const myPlan = authedQuery({
   handler: async (ctx) => {
     const subscription = await findSubscriptionOf(ctx, ctx.user._id);
     return {
-      plan: planOf(subscription, Date.now()),
+      plan: subscription?.plan ?? "free",
       status: subscription?.status ?? null,
       currentPeriodEnd: subscription?.currentPeriodEnd ?? null,
     };
@@ -40,6 +43,16 @@ export const applyPolarEvent = internalMutation({
   },
 });
 // --8<-- [end:apply_polar_event]
+
+// Scheduled by applySubscriptionEvent for the end of a canceled
+// subscription's paid period; internal, so no client can run it early.
+export const refreshPlanAtPeriodEnd = internalMutation({
+  args: { subscriptionId: v.id("subscriptions") },
+  returns: v.union(v.literal("free"), v.literal("pro"), v.null()),
+  handler: async (ctx, { subscriptionId }) => {
+    return await refreshPlan(ctx, subscriptionId);
+  },
+});
 
 // --8<-- [start:prune_webhook_events]
 // Run daily by crons.ts. Providers retry for a few days at most, so markers

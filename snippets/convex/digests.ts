@@ -4,7 +4,7 @@
 import { v } from "convex/values";
 import { internal } from "./_generated/api";
 import type { Id } from "./_generated/dataModel";
-import { internalAction, internalMutation, internalQuery } from "./_generated/server";
+import { env, internalAction, internalMutation, internalQuery } from "./_generated/server";
 import { authedMutation, authedQuery } from "./model/functions";
 import { platformError } from "./model/platformErrors";
 import { listMembershipsOfUser } from "./model/repositories/memberships";
@@ -80,7 +80,8 @@ export const recordOutcome = internalMutation({
 // --8<-- [start:send_action]
 // Internal action: only the scheduler runs it. `fetch` is allowed here (it
 // is not in queries or mutations), and the URL and key come from the
-// deployment's environment variables, so code never holds a secret.
+// deployment's environment variables, declared in convex.config.ts and read
+// from the typed `env`, so code never holds a secret.
 export const send = internalAction({
   args: { digestId: v.id("digests") },
   returns: v.union(v.literal("sent"), v.literal("failed"), v.literal("skipped")),
@@ -88,8 +89,8 @@ export const send = internalAction({
     const digest = await ctx.runQuery(internal.digests.content, { digestId });
     if (digest === null || digest.status !== "queued") return "skipped";
 
-    const baseUrl = process.env.EMAIL_API_URL;
-    const apiKey = process.env.EMAIL_API_KEY;
+    const baseUrl = env.EMAIL_API_URL;
+    const apiKey = env.EMAIL_API_KEY;
     if (!baseUrl || !apiKey) {
       // A configuration error is recorded, not thrown: a thrown error in a
       // scheduled action is only visible in the logs.

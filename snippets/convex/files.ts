@@ -33,7 +33,7 @@ export const save = authedMutation({
     if (trimmed.length === 0 || trimmed.length > 200) {
       throw platformError({ code: "INVALID_FILE_NAME", message: "A file name needs 1 to 200 characters." });
     }
-    const stored = await ctx.db.system.get(storageId);
+    const stored = await ctx.db.system.get("_storage", storageId);
     if (stored === null) {
       throw platformError({ code: "FILE_NOT_FOUND", message: "Nothing was uploaded under this storage id." });
     }

@@ -6,7 +6,7 @@ import { httpRouter } from "convex/server";
 import { Webhook as StandardWebhook } from "standardwebhooks";
 import { Webhook as SvixWebhook } from "svix";
 import { internal } from "./_generated/api";
-import { httpAction } from "./_generated/server";
+import { env, httpAction } from "./_generated/server";
 import { parseClerkUserEvent, parsePolarSubscriptionEvent } from "./model/webhookPayloads";
 
 const http = httpRouter();
@@ -28,8 +28,11 @@ http.route({
   path: "/webhooks/clerk",
   method: "POST",
   handler: httpAction(async (ctx, request) => {
-    const secret = process.env.CLERK_WEBHOOK_SECRET;
-    const issuer = process.env.CLERK_JWT_ISSUER_DOMAIN;
+    // Declared as required in convex.config.ts, so a deployment cannot lack
+    // them; convex-test and the guide's playground do not apply declarations,
+    // and an empty value is still possible, hence the check.
+    const secret = env.CLERK_WEBHOOK_SECRET;
+    const issuer = env.CLERK_JWT_ISSUER_DOMAIN;
     if (!secret || !issuer) return plain(500, "webhook not configured");
 
     const body = await request.text();
@@ -56,7 +59,7 @@ http.route({
   path: "/webhooks/polar",
   method: "POST",
   handler: httpAction(async (ctx, request) => {
-    const secret = process.env.POLAR_WEBHOOK_SECRET;
+    const secret = env.POLAR_WEBHOOK_SECRET;
     if (!secret) return plain(500, "webhook not configured");
 
     const body = await request.text();

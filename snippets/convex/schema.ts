@@ -109,6 +109,12 @@ export default defineSchema({
     // When Polar changed the subscription (from the event), so an older
     // event delivered late can never overwrite a newer state.
     changedAt: v.number(),
+    // What the state entitles the user to, stored rather than computed in
+    // the query: written with the state, and flipped to "free" by a scheduled
+    // mutation when a canceled subscription's paid period ends. Queries stay
+    // free of Date.now(), and the end of a period is a write that subscribed
+    // pages see (model/billing.ts).
+    plan: v.union(v.literal("free"), v.literal("pro")),
   })
     .index("by_user", ["userId"])
     .index("by_polar_subscription", ["polarSubscriptionId"]),

@@ -64,6 +64,7 @@ describe("function catalog", () => {
       "activity:recentCount": "query",
       "billing:myPlan": "query",
       "billing:applyPolarEvent": "internal mutation",
+      "billing:refreshPlanAtPeriodEnd": "internal mutation",
       "billing:pruneWebhookEvents": "internal mutation",
       "files:generateUploadUrl": "mutation",
       "files:save": "mutation",

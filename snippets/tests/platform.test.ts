@@ -72,14 +72,14 @@ function polarDelivery(payload: object, id: string, secret = POLAR_SECRET): Requ
   };
 }
 
-function subscriptionPayload(userId: Id<"users">, status: string, modifiedAt: string) {
+function subscriptionPayload(userId: Id<"users">, status: string, modifiedAt: string, periodEnd = "2030-01-01T00:00:00Z") {
   return {
     type: "subscription.updated",
     data: {
       id: "sub_1",
       status,
       product_id: "prod_pro",
-      current_period_end: "2030-01-01T00:00:00Z",
+      current_period_end: periodEnd,
       modified_at: modifiedAt,
       created_at: "2026-01-01T00:00:00Z",
       customer: { external_id: userId },
@@ -212,11 +212,36 @@ describe("POST /webhooks/polar and billing:myPlan", () => {
     expect(await t.run(async (ctx) => (await ctx.db.query("subscriptions").collect()).length)).toBe(0);
   });
 
-  test("a canceled subscription stays pro until its period ends", async () => {
+  test("a canceled subscription stays pro until its period ends, then drops to free with no event", async () => {
+    vi.useFakeTimers({ now: Date.parse("2026-01-15T00:00:00Z") });
     const t = newBackend();
     const { as, userId } = await paidUser(t);
-    await t.fetch("/webhooks/polar", polarDelivery(subscriptionPayload(userId, "canceled", "2026-02-01T00:00:00Z"), "evt_1"));
+    const canceled = subscriptionPayload(userId, "canceled", "2026-01-15T00:00:00Z", "2026-02-01T00:00:00Z");
+    expect(await (await t.fetch("/webhooks/polar", polarDelivery(canceled, "evt_1"))).text()).toBe("applied");
     expect(await as.query(api.billing.myPlan, {})).toMatchObject({ plan: "pro", status: "canceled" });
+
+    // The end of the paid period is a scheduled write, so a subscribed
+    // pricing page re-runs and shows "free" without any other write.
+    vi.setSystemTime(Date.parse("2026-02-01T00:00:01Z"));
+    vi.runOnlyPendingTimers();
+    await t.finishInProgressScheduledFunctions();
+    expect(await as.query(api.billing.myPlan, {})).toMatchObject({ plan: "free", status: "canceled" });
+  });
+
+  test("a renewal before the period ends keeps the plan when the old end passes", async () => {
+    vi.useFakeTimers({ now: Date.parse("2026-01-15T00:00:00Z") });
+    const t = newBackend();
+    const { as, userId } = await paidUser(t);
+    const canceled = subscriptionPayload(userId, "canceled", "2026-01-15T00:00:00Z", "2026-02-01T00:00:00Z");
+    expect(await (await t.fetch("/webhooks/polar", polarDelivery(canceled, "evt_1"))).text()).toBe("applied");
+    vi.setSystemTime(Date.parse("2026-01-20T00:00:00Z"));
+    const renewed = subscriptionPayload(userId, "active", "2026-01-20T00:00:00Z", "2026-03-01T00:00:00Z");
+    expect(await (await t.fetch("/webhooks/polar", polarDelivery(renewed, "evt_2"))).text()).toBe("applied");
+
+    vi.setSystemTime(Date.parse("2026-02-01T00:00:01Z"));
+    vi.runOnlyPendingTimers();
+    await t.finishInProgressScheduledFunctions();
+    expect(await as.query(api.billing.myPlan, {})).toMatchObject({ plan: "pro", status: "active" });
   });
 
   test("myPlan refuses anonymous callers", async () => {

@@ -21,12 +21,19 @@
  * which writes
  *
  *   dataModel.d.ts  dynamicDataModelDTS()                   (noSchemaDataModelDTS() without a schema)
- *   server.js       serverCodegen({ useTypeScript: false, envVars: [] }).JS
- *   server.d.ts     serverCodegen({ useTypeScript: false, envVars: [] }).DTS
+ *   server.js       serverCodegen({ useTypeScript: false, envVars }).JS
+ *   server.d.ts     serverCodegen({ useTypeScript: false, envVars }).DTS
  *   api.d.ts        componentApiDTS(...)   module list from the bundler's entryPoints()
  *   api.js          componentApiJs()       (written by doInitialComponentCodegen)
  *
- * each formatted with prettier exactly as the CLI's writeFormattedFile does,
+ * where `envVars` are the environment variables `convex/convex.config.ts`
+ * declares (`defineApp({ env: { ... } })`), which the deployment reads from
+ * the app definition's `export()` during the push: here that function is
+ * called on the app's own convex.config.ts, bundled with esbuild. An app
+ * whose convex.config.ts installs components (`app.use`) is refused: their
+ * codegen needs the deployment's analysis of each component.
+ *
+ * Each file is formatted with prettier exactly as the CLI's writeFormattedFile does,
  * and deletes every other entry in _generated/ except `ai`. This script calls
  * those same functions from node_modules/convex, so the output is the CLI's,
  * byte for byte, and the module list follows the CLI's own rules (skip
@@ -246,11 +253,67 @@ function readFunctionsDir(appRoot) {
     }
     functions = config.functions ?? functions;
   }
-  const functionsDir = path.resolve(appRoot, functions);
-  if (existsSync(path.join(functionsDir, "convex.config.ts")) || existsSync(path.join(functionsDir, "convex.config.js"))) {
-    throw new UsageError("this app defines components (convex.config.ts); their codegen needs a deployment");
+  return path.resolve(appRoot, functions);
+}
+
+/**
+ * The environment variables the app's convex.config.ts declares, in the form
+ * the deployment's analysis hands to codegen: [name, { type: "value", value:
+ * <validator JSON>, optional? }]. No convex.config.ts: none.
+ * @param {string} functionsDir
+ * @returns {Promise<unknown[]>}
+ */
+async function declaredEnvVars(functionsDir) {
+  const configFile = ["convex.config.ts", "convex.config.js"]
+    .map((name) => path.join(functionsDir, name))
+    .find((file) => existsSync(file));
+  if (configFile === undefined) return [];
+  const shown = path.relative(process.cwd(), configFile) || configFile;
+  /** @type {typeof import("esbuild")} */
+  const esbuild = await import(resolveFromConvex("esbuild"));
+  let source;
+  try {
+    // Packages stay imports, resolved from this toolchain's node_modules
+    // (where the bundle is written), so `convex/server` is the installed one.
+    const bundle = await esbuild.build({
+      entryPoints: [configFile],
+      bundle: true,
+      write: false,
+      format: "esm",
+      platform: "node",
+      packages: "external",
+      logLevel: "silent",
+    });
+    source = bundle.outputFiles?.[0]?.text;
+  } catch (error) {
+    throw new UsageError(`${shown} does not compile: ${error instanceof Error ? error.message : error}`);
   }
-  return functionsDir;
+  if (source === undefined) throw new UsageError(`${shown}: esbuild produced no output`);
+  const cacheDir = path.join(PROJECT_ROOT, "node_modules", ".cache");
+  mkdirSync(cacheDir, { recursive: true });
+  const bundleDir = mkdtempSync(path.join(cacheDir, "convex-config-"));
+  let definition;
+  try {
+    const bundleFile = path.join(bundleDir, "convex.config.mjs");
+    writeFileSync(bundleFile, source);
+    const app = (await import(pathToFileURL(bundleFile).href)).default;
+    if (typeof app?.export !== "function") {
+      throw new UsageError(`${shown} must \`export default\` the result of defineApp(...)`);
+    }
+    definition = app.export();
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    // `app.use(component)` throws this outside a push: only the CLI's bundler
+    // gives a component definition its path.
+    if (message.includes("componentDefinitionPath")) {
+      throw new UsageError(`${shown} installs components (app.use); their codegen needs a deployment`);
+    }
+    throw new UsageError(`${shown} failed to load: ${message}`);
+  } finally {
+    rmSync(bundleDir, { recursive: true, force: true });
+  }
+  return definition.envVars ?? [];
 }
 
 // ---------------------------------------------------------------- what the CLI would write
@@ -274,10 +337,11 @@ async function expectedGeneratedFiles(cli, functionsDir) {
   }
   const rootComponent = root.component;
   // What doFinalComponentCodegen reads from the deployment's analysis of the
-  // root component: no child components and no declared environment variables.
-  const startPush = { analysis: { "": { definition: { childComponents: [], envVars: [] } } } };
+  // root component: no child components, and the declared environment variables.
+  const envVars = await declaredEnvVars(functionsDir);
+  const startPush = { analysis: { "": { definition: { childComponents: [], envVars } } } };
   const hasSchema = ["schema.ts", "schema.js"].some((name) => existsSync(path.join(functionsDir, name)));
-  const server = cli.serverCodegen({ useTypeScript: false, envVars: [] });
+  const server = cli.serverCodegen({ useTypeScript: false, envVars });
   const unformatted = new Map([
     ["api.d.ts", await cli.componentApiDTS(ctx, startPush, rootComponent, rootComponent, new Map(), {
       staticApi: false,

@@ -36,6 +36,7 @@ CACHE_VERSION = "1"  # bump to invalidate every cached notebook
 DEFAULT_DEPENDENCIES = (
     "snippets/convex",
     "snippets/package-lock.json",
+    "facts/convex.yml",
     "src/convex_playground",
     "requirements.lock",
 )

@@ -19,7 +19,7 @@ export async function deleteChannelMessages(ctx: MutationCtx, channelId: Id<"cha
     .withIndex("by_channel", (q) => q.eq("channelId", channelId))
     .take(100);
   for (const message of messages) {
-    void ctx.db.delete("messages", message._id); // not awaited
+    ctx.db.delete("messages", message._id); // not awaited
   }
 }
 // --8<-- [end:floating_promise]

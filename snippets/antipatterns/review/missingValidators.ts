@@ -12,11 +12,13 @@
 // the schema's field maps (convex/messages.ts `send`, convex/schema.ts).
 import type { Doc, Id } from "../../convex/_generated/dataModel";
 import { mutation } from "../../convex/_generated/server";
+import { requireUser } from "../../convex/model/auth";
 
 // --8<-- [start:missing_validators]
 export const updateMembership = mutation({
   // no `args`, no `returns`: nothing is checked at runtime
   handler: async (ctx, args: { membershipId: Id<"memberships">; changes: Partial<Doc<"memberships">> }) => {
+    await requireUser(ctx);
     await ctx.db.patch("memberships", args.membershipId, args.changes);
   },
 });

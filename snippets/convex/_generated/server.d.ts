@@ -30,6 +30,11 @@ import type { DataModel } from "./dataModel.js";
 type Env = {
   readonly CONVEX_CLOUD_URL: string;
   readonly CONVEX_SITE_URL: string;
+  readonly CLERK_JWT_ISSUER_DOMAIN: string;
+  readonly CLERK_WEBHOOK_SECRET: string;
+  readonly POLAR_WEBHOOK_SECRET: string;
+  readonly EMAIL_API_URL: string | undefined;
+  readonly EMAIL_API_KEY: string | undefined;
 };
 
 /**

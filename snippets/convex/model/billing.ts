@@ -2,6 +2,7 @@
 // one `subscriptions` row of a user, exactly once and in order.
 import type { Infer } from "convex/values";
 import { v } from "convex/values";
+import { internal } from "../_generated/api";
 import type { Doc, Id } from "../_generated/dataModel";
 import type { MutationCtx, QueryCtx } from "../_generated/server";
 import schema from "../schema";
@@ -74,25 +75,63 @@ export async function applySubscriptionEvent(ctx: MutationCtx, event: Subscripti
     currentPeriodEnd: event.currentPeriodEnd,
     changedAt: event.changedAt,
   };
+  // Date.now() is allowed here: in a mutation it is fixed for the whole run.
+  const now = Date.now();
+  const plan = planOf(state, now);
   const current = await findSubscriptionOf(ctx, userId);
+  let subscriptionId: Id<"subscriptions">;
   if (current === null) {
-    await ctx.db.insert("subscriptions", { userId, ...state });
-    return "applied";
+    subscriptionId = await ctx.db.insert("subscriptions", { userId, ...state, plan });
+  } else {
+    // Providers do not promise delivery order; the event's own timestamp does.
+    if (current.changedAt > event.changedAt) {
+      return "stale";
+    }
+    await ctx.db.patch("subscriptions", current._id, { ...state, plan });
+    subscriptionId = current._id;
   }
-  // Providers do not promise delivery order; the event's own timestamp does.
-  if (current.changedAt > event.changedAt) {
-    return "stale";
-  }
-  await ctx.db.patch("subscriptions", current._id, state);
+  await scheduleEndOfPaidPeriod(ctx, subscriptionId, state, now);
   return "applied";
 }
 // --8<-- [end:apply_subscription_event]
 
-// --8<-- [start:plan_of]
-// The one place that decides what a subscription entitles a user to.
-export type Plan = "free" | "pro";
+// --8<-- [start:end_of_paid_period]
+// A canceled subscription stays "pro" until its period ends. Rather than have
+// every query compare the period with the clock (which a subscribed query
+// cannot do: it re-runs on writes, not as time passes), the end of the period
+// becomes a write: a mutation scheduled for that moment recomputes the plan.
+async function scheduleEndOfPaidPeriod(
+  ctx: MutationCtx,
+  subscriptionId: Id<"subscriptions">,
+  state: EntitlementState,
+  now: number,
+): Promise<void> {
+  if (state.status === "canceled" && state.currentPeriodEnd !== null && state.currentPeriodEnd > now) {
+    await ctx.scheduler.runAt(state.currentPeriodEnd, internal.billing.refreshPlanAtPeriodEnd, { subscriptionId });
+  }
+}
 
-export function planOf(subscription: Doc<"subscriptions"> | null, now: number): Plan {
+// Recomputes the stored plan from the stored state. Safe to run at any time
+// and any number of times: a later event (a renewal, say) already wrote the
+// plan it implies, and then this writes nothing.
+export async function refreshPlan(ctx: MutationCtx, subscriptionId: Id<"subscriptions">): Promise<Plan | null> {
+  const subscription = await ctx.db.get("subscriptions", subscriptionId);
+  if (subscription === null) return null;
+  const plan = planOf(subscription, Date.now());
+  if (plan !== subscription.plan) {
+    await ctx.db.patch("subscriptions", subscriptionId, { plan });
+  }
+  return plan;
+}
+// --8<-- [end:end_of_paid_period]
+
+// --8<-- [start:plan_of]
+// The one place that decides what a subscription state entitles a user to.
+// Called by the writers above, never by a query: `now` is a mutation's clock.
+export type Plan = Doc<"subscriptions">["plan"];
+type EntitlementState = Pick<Doc<"subscriptions">, "status" | "currentPeriodEnd">;
+
+export function planOf(subscription: EntitlementState | null, now: number): Plan {
   if (subscription === null) return "free";
   if (subscription.status === "active" || subscription.status === "trialing") return "pro";
   // Canceled at period end: paid-for time is still theirs.

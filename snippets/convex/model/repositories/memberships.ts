@@ -24,6 +24,7 @@ export async function listMembershipsOfUser(ctx: QueryCtx, userId: Id<"users">):
   // `.collect()` is fine here: the index bounds the read to this user's own
   // memberships, a set a person builds by hand. Unbounded sets (messages)
   // are read with `.take()` or `.paginate()` instead.
+  // eslint-disable-next-line @convex-dev/no-collect-in-query -- bounded: one user's own memberships (see above)
   return await ctx.db
     .query("memberships")
     .withIndex("by_user", (q) => q.eq("userId", userId))
