@@ -8,6 +8,7 @@ unchanged against a real deployment.
 
 from .connect import connect, default_playground, using_real_deployment
 from .errors import (
+    AppLoadError,
     ArgumentValidationError,
     ConvexError,
     FunctionError,
@@ -29,7 +30,7 @@ from .playground import (
 from .records import CallRecord, LogLine, Metrics
 
 __all__ = [
-    "AdminClient", "ArgumentValidationError", "CallRecord", "ConvexError", "FunctionError", "FunctionInfo",
+    "AdminClient", "AppLoadError", "ArgumentValidationError", "CallRecord", "ConvexError", "FunctionError", "FunctionInfo",
     "HttpResponse", "InternalFunctionError", "LogLine", "Metrics", "Playground", "PlaygroundClient",
     "PlaygroundError", "ScheduledRun", "SidecarDiedError", "Subscription", "UnknownFunctionError", "connect",
     "default_playground", "identity_from_token", "using_real_deployment",

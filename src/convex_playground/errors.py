@@ -19,6 +19,7 @@ __all__ = [
     "InternalFunctionError",
     "PlaygroundError",
     "SidecarDiedError",
+    "AppLoadError",
 ]
 
 
@@ -28,6 +29,17 @@ class PlaygroundError(RuntimeError):
 
 class SidecarDiedError(PlaygroundError):
     """The Node process behind the playground is gone; `restart()` starts a new one."""
+
+
+class AppLoadError(PlaygroundError):
+    """The app could not be loaded: its message starts with `file:line:column: ` when a file is to blame.
+
+    `.file` and `.line` say where (None when no single file is at fault)."""
+
+    def __init__(self, message: str, *, file: str | None = None, line: int | None = None):
+        super().__init__(message)
+        self.file = file
+        self.line = int(line) if line is not None else None
 
 
 class FunctionError(ConvexExecutionError):

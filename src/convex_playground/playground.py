@@ -26,6 +26,7 @@ from typing import Any, Iterator, Mapping
 from convex.values import coerce_args_to_convex, convex_to_json, json_to_convex
 
 from ._process import SidecarProcess
+from .app import resolve_app
 from .errors import (
     ArgumentValidationError,
     ConvexError,
@@ -39,15 +40,20 @@ from .records import CallRecord, LogLine, Metrics
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_APP = REPO_ROOT / "snippets"
 
+
+def _cache_dir() -> Path:
+    """Where app bundles and generated code are cached, outside the app's folder."""
+    return Path(os.environ.get("CONVEX_PLAYGROUND_CACHE", REPO_ROOT / "build" / "playground-cache"))
+
 Identity = Mapping[str, Any]
 _CLAIM_NAMES = {"sub": "subject", "iss": "issuer", "given_name": "givenName", "family_name": "familyName",
                 "picture": "pictureUrl", "email_verified": "emailVerified", "phone_number": "phoneNumber"}
 
 
 def _toolchain() -> Path:
-    """The folder whose node_modules holds convex, convex-test and tsx."""
+    """The folder whose node_modules holds convex, convex-test and esbuild."""
     folder = Path(os.environ.get("CONVEX_PLAYGROUND_TOOLCHAIN", DEFAULT_APP))
-    for package in ("convex", "convex-test", "tsx", "@sinonjs/fake-timers"):
+    for package in ("convex", "convex-test", "esbuild", "semver", "@sinonjs/fake-timers"):
         if not (folder / "node_modules" / package / "package.json").is_file():
             raise PlaygroundError(
                 f"{folder / 'node_modules' / package} is missing: run `make install` "
@@ -299,18 +305,26 @@ class AdminClient(PlaygroundClient):
 
 
 class Playground:
-    """A local Convex backend for one app folder (a folder holding `convex/`).
+    """A local Convex backend for one app: its root folder (with `convex/`, or
+    `convex.json` naming the functions folder) or the functions folder itself.
 
     It runs the app's own functions on convex-test, Convex's mock backend, in a
-    Node process. The database is in memory and starts empty. Use it as a
-    context manager, or call `close()`.
+    Node process, bundled as the Convex CLI bundles them for a deployment. The
+    database is in memory and starts empty. Use it as a context manager, or
+    call `close()`.
+
+    An app without `_generated/` gets one generated into a cache folder (the
+    app's folder is left alone; `write_generated=True` writes it there instead).
+    An app that cannot load raises `AppLoadError`, whose message starts with
+    `file:line:column:`.
     """
 
     def __init__(self, app_dir: str | os.PathLike[str] | None = None, *, enforce_limits: bool = True,
-                 node: str = "node", call_timeout: float | None = 300.0, history: int = 10_000):
-        self.app_dir = Path(app_dir).resolve() if app_dir is not None else DEFAULT_APP
-        if not (self.app_dir / "convex").is_dir():
-            raise PlaygroundError(f"{self.app_dir} is not a Convex app folder: it has no convex/ subfolder")
+                 node: str = "node", call_timeout: float | None = 300.0, history: int = 10_000,
+                 write_generated: bool = False):
+        self.app = resolve_app(app_dir if app_dir is not None else DEFAULT_APP)
+        self.app_dir = self.app.root
+        self._write_generated = write_generated
         self._enforce_limits = enforce_limits
         self._node = node
         self._call_timeout = call_timeout
@@ -325,7 +339,8 @@ class Playground:
     def start(self) -> None:
         if self._process is not None and self._process.alive:
             return
-        process = SidecarProcess(self.app_dir, _toolchain(), node=self._node, enforce_limits=self._enforce_limits)
+        process = SidecarProcess(self.app, _toolchain(), node=self._node, enforce_limits=self._enforce_limits,
+                                 cache_dir=_cache_dir(), write_generated=self._write_generated)
         self._process = process
         # Stop the sidecar when this object is collected or Python exits.
         self._finalizer = weakref.finalize(self, process.terminate)

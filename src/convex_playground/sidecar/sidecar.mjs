@@ -4,17 +4,20 @@
 // (stdout and stderr stay free for anything the app or Node prints.)
 //
 // Started by convex_playground.Playground as
-//   node --import tsx --import ./register.mjs sidecar.mjs --app APP_DIR --answer-fd N
-import { createWriteStream, existsSync, readdirSync, statSync } from "node:fs";
+//   node --enable-source-maps --import ./register.mjs sidecar.mjs --app APP_DIR --functions DIR
+//        --cache DIR --answer-fd N
+// The app itself is bundled and loaded by loader.mjs.
+import { createWriteStream, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { join, relative, sep } from "node:path";
-import { pathToFileURL } from "node:url";
 import { format } from "node:util";
 import FakeTimers from "@sinonjs/fake-timers";
 import { convexTest } from "convex-test";
 import { makeFunctionReference } from "convex/server";
 import { convexToJson, jsonToConvex } from "convex/values";
 import { measure } from "./instrument.mjs";
+import { AppLoadError, buildCatalog, loadApp } from "./loader.mjs";
 
 const bootStarted = performance.now();
 const realNow = () => Math.round(performance.timeOrigin + performance.now());
@@ -28,95 +31,35 @@ const appDir = (() => {
 const enforceLimits = !process.argv.includes("--no-limits");
 const answerFdAt = process.argv.indexOf("--answer-fd");
 const answerFd = answerFdAt === -1 ? 3 : Number(process.argv[answerFdAt + 1]);
-const convexDir = join(appDir, "convex");
-
-// ---------------------------------------------------------------- module discovery
-// Which files are modules follows the Convex CLI: code files under convex/,
-// not type declarations, not tests or other files with extra dots in the name.
-const CODE_FILE = /^[^.]+\.(ts|tsx|js|jsx|mjs|cjs|mts|cts)$/;
-const NOT_FUNCTIONS = new Set(["schema", "auth.config"]);
-
-function listFiles(dir) {
-  const found = [];
-  for (const entry of readdirSync(dir)) {
-    if (entry.startsWith(".") || entry === "node_modules") continue;
-    const path = join(dir, entry);
-    if (statSync(path).isDirectory()) found.push(...listFiles(path));
-    else found.push(path);
-  }
-  return found;
-}
-
-function discoverModules() {
-  if (!existsSync(convexDir)) throw new Error(`${appDir} has no convex/ folder: it is not a Convex app`);
-  const files = listFiles(convexDir);
-  const generated = files.filter((file) => relative(convexDir, file).startsWith(`_generated${sep}`));
-  if (!generated.some((file) => /[\\/]_generated[\\/](api|server)\.js$/.test(file))) {
-    throw new Error(`${convexDir}/_generated is missing api.js/server.js: run \`npx convex codegen\` (or commit _generated)`);
-  }
-  const glob = {};
-  const functionModules = [];
-  for (const file of files) {
-    const base = file.split(sep).pop();
-    const isGenerated = generated.includes(file);
-    if (!isGenerated && !CODE_FILE.test(base)) continue;
-    if (isGenerated && !/\.js$/.test(base)) continue;
-    glob[file] = () => import(pathToFileURL(file).href);
-    const modulePath = relative(convexDir, file).replace(/\.[^.]+$/, "").split(sep).join("/");
-    if (!isGenerated && !NOT_FUNCTIONS.has(modulePath)) functionModules.push({ file, modulePath });
-  }
-  return { glob, functionModules };
-}
-
-function kindOf(exported) {
-  if (typeof exported !== "function" && typeof exported !== "object") return null;
-  if (exported?.isQuery) return "query";
-  if (exported?.isMutation) return "mutation";
-  if (exported?.isAction) return "action";
-  if (exported?.isHttp) return "httpAction";
-  return null;
-}
-
-async function buildCatalog(functionModules) {
-  const catalog = new Map();
-  for (const { file, modulePath } of functionModules) {
-    let module;
-    try {
-      module = await import(pathToFileURL(file).href);
-    } catch (error) {
-      throw new Error(`could not load convex/${relative(convexDir, file)}: ${error?.stack ?? error}`);
-    }
-    for (const [exportName, exported] of Object.entries(module)) {
-      const kind = kindOf(exported);
-      if (kind === null || kind === "httpAction") continue;
-      const name = exportName === "default" ? modulePath : `${modulePath}:${exportName}`;
-      catalog.set(name, {
-        name,
-        kind,
-        visibility: exported.isInternal ? "internal" : "public",
-        args: safeJson(() => JSON.parse(exported.exportArgs())),
-        returns: safeJson(() => JSON.parse(exported.exportReturns())),
-      });
-    }
-  }
-  return catalog;
-}
-
-function safeJson(read) {
-  try {
-    return read();
-  } catch {
-    return null;
-  }
-}
+const optionValue = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 
 // ---------------------------------------------------------------- the backend
-const { glob, functionModules } = discoverModules();
-const schemaFile = Object.keys(glob).find((file) => /[\\/]convex[\\/]schema\.[^.\\/]+$/.test(file) && !file.includes("_generated"));
-const schema = schemaFile ? (await import(pathToFileURL(schemaFile).href)).default : undefined;
-const catalog = await buildCatalog(functionModules);
+// A load error is the first answer, so that Python can say which file and line.
+let loaded;
+let catalog;
+try {
+  loaded = await loadApp({
+    appRoot: appDir,
+    functionsDir: optionValue("--functions") ?? `${appDir}/convex`,
+    cacheDir: optionValue("--cache") ?? join(tmpdir(), "convex-playground"),
+    toolchain: process.env.CONVEX_PLAYGROUND_TOOLCHAIN,
+    writeGenerated: process.argv.includes("--write-generated"),
+  });
+  catalog = await buildCatalog(loaded.functionModules, appDir);
+} catch (error) {
+  const known = error instanceof AppLoadError;
+  writeSync(answerFd, JSON.stringify({ id: 0, ok: false, error: {
+    kind: "AppLoadError", message: known ? error.message : String(error?.stack ?? error), file: error?.file ?? null, line: error?.line ?? null,
+  } }) + "\n");
+  process.exit(1);
+}
+const { schema, glob } = loaded;
 
-const newBackend = () => convexTest({ schema, modules: glob, transactionLimits: enforceLimits });
+const newBackend = () => {
+  const backend = convexTest({ schema, modules: glob, transactionLimits: enforceLimits });
+  for (const component of loaded.components) backend.registerComponent(component.path, component.schema, component.glob);
+  return backend;
+};
 let t = newBackend();
 
 // Scheduled functions run on convex-test's timers. The clock is fake so that a
