@@ -224,3 +224,17 @@ def test_a_local_component_is_registered_under_each_name():
         pg.reset()
         assert client.query("pages:stats", {"page": "home"}) == {"visits": 0, "likes": 0, "visitRows": 0}
     assert not (COMPONENTS / "counter" / "_generated").exists()
+
+
+def test_a_published_component_works_from_the_apps_convex_config():
+    # @convex-dev/rate-limiter, pinned in snippets/package.json; it installs a component of its own.
+    with Playground(NPM_COMPONENT) as pg:
+        client = pg.client()
+        send = lambda author: client.mutation("messages:send", {"author": author, "text": "hi"})  # noqa: E731
+        assert [send("ada"), send("ada")] == [{"sent": True}, {"sent": True}]
+        refused = send("ada")
+        assert refused["sent"] is False and 0 < refused["retryAfter"] <= 60_000
+        assert send("grace") == {"sent": True}
+        pg.advance(60_000)
+        assert send("ada") == {"sent": True}
+        assert pg.admin().count("messages") == 4

@@ -206,7 +206,7 @@ function generatedRedirectPlugin(functionsDir, generatedDir) {
     setup(build) {
       if (generatedDir === own) return;
       build.onResolve({ filter: /_generated/ }, (args) => {
-        if (args.pluginData?.playgroundGenerated) return undefined;
+        if (args.pluginData?.playgroundInner) return undefined;
         const target = path.resolve(args.resolveDir, args.path);
         if (path.dirname(target) !== own) return undefined;
         const base = path.basename(target).replace(/\.(js|ts|mjs)$/, "");
@@ -217,9 +217,27 @@ function generatedRedirectPlugin(functionsDir, generatedDir) {
   };
 }
 
+// Marks a resolution made from inside one of these plugins, which every plugin
+// here leaves to esbuild (else each would call the other without end).
+const INNER = { playgroundInner: true };
+
 /**
- * Bare imports: from the importer's nearest node_modules, else from the
- * toolchain (recorded for the version check). "use node" modules may keep
+ * Resolves a bare import from the importer's nearest node_modules, else from
+ * the toolchain's, recording what the app borrows (for the version check).
+ */
+async function resolvePackage(build, args, { toolchain, borrowed }) {
+  const options = { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: INNER };
+  const own = await build.resolve(args.path, options);
+  if (own.errors.length === 0) return own;
+  const fromToolchain = await build.resolve(args.path, { ...options, resolveDir: toolchain });
+  if (fromToolchain.errors.length > 0) return own;
+  const name = packageNameOf(args.path);
+  if (!args.importer.includes(`${path.sep}node_modules${path.sep}`)) borrowed.set(name, borrowed.get(name) ?? args.importer);
+  return fromToolchain;
+}
+
+/**
+ * Bare imports, resolved by resolvePackage. "use node" modules may keep
  * convex.json's node.externalPackages out of the bundle, as the CLI does.
  */
 function packagesPlugin({ toolchain, borrowed, externalPackages, platform }) {
@@ -227,7 +245,7 @@ function packagesPlugin({ toolchain, borrowed, externalPackages, platform }) {
     name: "playground-packages",
     setup(build) {
       build.onResolve({ filter: /^[^./]/ }, async (args) => {
-        if (args.pluginData?.playgroundRetry || args.kind === "entry-point" || path.isAbsolute(args.path)) return undefined;
+        if (args.pluginData?.playgroundInner || args.kind === "entry-point" || path.isAbsolute(args.path)) return undefined;
         const name = packageNameOf(args.path);
         if (BUILTINS.has(args.path.replace(/^node:/, "")) || BUILTINS.has(name) || args.path.startsWith("node:")) {
           // Node's own modules: the node build keeps them external; the isolate build
@@ -235,14 +253,8 @@ function packagesPlugin({ toolchain, borrowed, externalPackages, platform }) {
           if (platform === "browser" && /^(node:)?async_hooks$/.test(args.path)) return { path: args.path, external: true };
           return undefined;
         }
-        const options = { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { playgroundRetry: true } };
-        let result = await build.resolve(args.path, options);
-        if (result.errors.length > 0) {
-          const fromToolchain = await build.resolve(args.path, { ...options, resolveDir: toolchain });
-          if (fromToolchain.errors.length > 0) return { errors: result.errors };
-          if (!args.importer.includes(`${path.sep}node_modules${path.sep}`)) borrowed.set(name, borrowed.get(name) ?? args.importer);
-          result = fromToolchain;
-        }
+        const result = await resolvePackage(build, args, { toolchain, borrowed });
+        if (result.errors.length > 0) return { errors: result.errors };
         if (platform === "node" && (externalPackages.includes("*") || externalPackages.includes(name))) {
           return { path: result.path, external: true };
         }
@@ -253,15 +265,15 @@ function packagesPlugin({ toolchain, borrowed, externalPackages, platform }) {
 }
 
 /** Tags each imported component definition with its folder, as the CLI's component plugin does. */
-function componentDefinitionsPlugin(rootDir) {
+function componentDefinitionsPlugin(rootDir, packages) {
   return {
     name: "playground-component-definitions",
     setup(build) {
       build.onResolve({ filter: /convex\.config/ }, async (args) => {
-        if (args.kind === "entry-point" || args.namespace === "playground-component" || args.pluginData?.playgroundComponent) return undefined;
-        const resolved = await build.resolve(args.path, {
-          kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { playgroundComponent: true },
-        });
+        if (args.kind === "entry-point" || args.namespace === "playground-component" || args.pluginData?.playgroundInner) return undefined;
+        const resolved = /^[./]/.test(args.path)
+          ? await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: INNER })
+          : await resolvePackage(build, args, packages);
         if (resolved.errors.length > 0 || !/convex\.config\.[cm]?[jt]s$/.test(resolved.path)) return undefined;
         if (path.dirname(resolved.path) === rootDir) return undefined;
         return { path: resolved.path, namespace: "playground-component" };
@@ -375,7 +387,10 @@ async function bundleConfig({ esbuild, appRoot, configFile, outdir, toolchain, b
       metafile: true,
       logLevel: "silent",
       absWorkingDir: appRoot,
-      plugins: [componentDefinitionsPlugin(path.dirname(configFile)), packagesPlugin({ toolchain, borrowed, externalPackages: [], platform: "browser" })],
+      plugins: [
+        componentDefinitionsPlugin(path.dirname(configFile), { toolchain, borrowed }),
+        packagesPlugin({ toolchain, borrowed, externalPackages: [], platform: "browser" }),
+      ],
     });
   } catch (error) {
     throw describeEsbuildFailure(error, appRoot);
@@ -448,6 +463,16 @@ function removeOldBuilds(appCache, keep) {
       if (statSync(full).mtimeMs < hourAgo) rmSync(full, { recursive: true, force: true });
     } catch {
       // another playground removed it first
+    }
+  }
+}
+
+/** Drops the caches of apps whose folder is gone (temporary copies, mostly). */
+function removeAbandonedApps(cacheDir) {
+  for (const entry of readdirSync(cacheDir)) {
+    const manifest = readManifest(path.join(cacheDir, entry, "manifest.json"));
+    if (manifest?.functionsDir && !existsSync(manifest.functionsDir)) {
+      rmSync(path.join(cacheDir, entry), { recursive: true, force: true });
     }
   }
 }
@@ -531,10 +556,11 @@ export async function loadApp({ appRoot, functionsDir, cacheDir, toolchain, writ
     checkBorrowedVersions(borrowed, { appRoot, toolchain });
     const printed = {};
     for (const input of inputs) printed[input] = fingerprint(input);
-    manifest = { key, build, files: rootOutputs.files, hasSchema: rootPlan.schemaFile !== null, components: folders, inputs: printed };
+    manifest = { key, build, functionsDir, files: rootOutputs.files, hasSchema: rootPlan.schemaFile !== null, components: folders, inputs: printed };
     writeFileSync(`${manifestFile}.tmp-${process.pid}`, JSON.stringify(manifest));
     renameSync(`${manifestFile}.tmp-${process.pid}`, manifestFile);
     removeOldBuilds(appCache, build);
+    removeAbandonedApps(cacheDir);
   }
 
   const importSchema = async (files, hasSchema, where) => {
