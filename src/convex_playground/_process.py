@@ -54,11 +54,7 @@ class SidecarProcess:
             command.append("--no-limits")
         if write_generated:
             command.append("--write-generated")
-        # NODE_PATH lends the toolchain's packages to CommonJS apps without node_modules;
-        # ES module apps get the same from the sidecar's resolve hook.
-        node_path = os.pathsep.join(filter(None, [str(toolchain / "node_modules"), os.environ.get("NODE_PATH")]))
-        env = {**os.environ, "CONVEX_PLAYGROUND_TOOLCHAIN": str(toolchain), "NODE_NO_WARNINGS": "1",
-               "NODE_PATH": node_path}
+        env = {**os.environ, "CONVEX_PLAYGROUND_TOOLCHAIN": str(toolchain), "NODE_NO_WARNINGS": "1"}
         started = time.perf_counter()
         try:
             self.process = subprocess.Popen(

@@ -323,6 +323,8 @@ async function bundleFolder({ esbuild, appRoot, folder, outdir, toolchain, borro
   const generatedEntries = ["api", "server"].map((base) => ({ in: findFile(generatedDir, base, [".js", ".ts"]), out: `_generated/${base}` }));
   const byEnvironment = { isolate: [...generatedEntries], node: [] };
   if (schemaFile) byEnvironment.isolate.push({ in: schemaFile, out: "schema" });
+  // Not a module the CLI pushes as functions, but bundled (as bundleAuthConfig does) for who reads it.
+  if (folder.authConfigFile) byEnvironment.isolate.push({ in: folder.authConfigFile, out: "auth.config" });
   for (const module of modules) byEnvironment[module.environment].push({ in: module.file, out: module.modulePath });
   const inputs = new Set();
   for (const [environment, entryPoints] of Object.entries(byEnvironment)) {
@@ -491,7 +493,8 @@ const toGlob = (files) => {
 /**
  * @param {{ appRoot: string, functionsDir: string, cacheDir: string, toolchain: string, writeGenerated: boolean }} options
  * @returns {Promise<{ schema: any, glob: object, functionModules: {file: string, modulePath: string, output: string}[],
- *                     components: { path: string, schema: any, glob: object }[] }>}
+ *                     components: { path: string, schema: any, glob: object }[],
+ *                     importModule: (modulePath: string) => Promise<object | null> }>}
  */
 export async function loadApp({ appRoot, functionsDir, cacheDir, toolchain, writeGenerated }) {
   if (!existsSync(functionsDir)) throw new AppLoadError(`${functionsDir}: the functions folder does not exist`, { file: functionsDir });
@@ -509,6 +512,7 @@ export async function loadApp({ appRoot, functionsDir, cacheDir, toolchain, writ
       dir,
       generatedDir: generated.dir,
       schemaFile: findFile(dir, "schema", [".ts", ".js"]) ?? null,
+      authConfigFile: isRoot ? findFile(dir, "auth.config", [".ts", ".js"]) ?? null : null,
       modules: discoverModules(dir),
     };
   };
@@ -556,7 +560,8 @@ export async function loadApp({ appRoot, functionsDir, cacheDir, toolchain, writ
     checkBorrowedVersions(borrowed, { appRoot, toolchain });
     const printed = {};
     for (const input of inputs) printed[input] = fingerprint(input);
-    manifest = { key, build, functionsDir, files: rootOutputs.files, hasSchema: rootPlan.schemaFile !== null, components: folders, inputs: printed };
+    const files = configFile ? { ...rootOutputs.files, "convex.config": path.join(outdir, "config", "convex.config.mjs") } : rootOutputs.files;
+    manifest = { key, build, functionsDir, files, hasSchema: rootPlan.schemaFile !== null, components: folders, inputs: printed };
     writeFileSync(`${manifestFile}.tmp-${process.pid}`, JSON.stringify(manifest));
     renameSync(`${manifestFile}.tmp-${process.pid}`, manifestFile);
     removeOldBuilds(appCache, build);
@@ -576,11 +581,15 @@ export async function loadApp({ appRoot, functionsDir, cacheDir, toolchain, writ
     components.push({ path: component.path, schema: await importSchema(component.files, component.hasSchema, component.dir), glob: toGlob(component.files) });
   }
   const outputs = manifest.files;
+  // Config files are bundled for whoever reads them, but are not modules convex-test may call.
+  const functionOutputs = Object.fromEntries(Object.entries(outputs).filter(([out]) => !["convex.config", "auth.config"].includes(out)));
   return {
     schema: await importSchema(outputs, manifest.hasSchema, "schema"),
-    glob: toGlob(outputs),
+    glob: toGlob(functionOutputs),
     functionModules: rootPlan.modules.map(({ file, modulePath }) => ({ file, modulePath, output: outputs[modulePath] })),
     components,
+    /** The bundled module at a module path ("crons", "auth.config", "convex.config"), or null if the app has none. */
+    importModule: (modulePath) => (outputs[modulePath] ? import(pathToFileURL(outputs[modulePath]).href) : Promise.resolve(null)),
   };
 }
 
