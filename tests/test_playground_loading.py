@@ -117,11 +117,23 @@ def test_versions_the_playground_lacks_are_named_with_the_fix():
         Playground(OWN_PACKAGES)
     message = str(caught.value)
     first_line = message.splitlines()[0]
-    assert first_line.startswith("package.json:1:1: this app needs package versions the playground does not have")
+    # The line of "zod" in package.json.
+    assert first_line.startswith("package.json:7:5: this app needs package versions the playground does not have")
     assert "it has no node_modules" in first_line
     assert 'zod: package.json asks for "^3.22.0", the playground has 4.' in message
     assert "convex/validation.ts" in message
     assert "Run `npm install` in" in message
+
+
+def test_a_package_nobody_has_is_named_with_the_fix(tmp_path):
+    app = copy_app(OWN_PACKAGES, tmp_path)
+    (app / "convex" / "validation.ts").write_text(
+        'import { nope } from "left-padding-for-convex";\nexport const x = nope;\n')
+    with pytest.raises(AppLoadError) as caught:
+        Playground(app)
+    first_line, *rest = str(caught.value).splitlines()
+    assert first_line == 'convex/validation.ts:1:22: Could not resolve "left-padding-for-convex"'
+    assert any("not installed and the app has no node_modules: run `npm install` in" in line for line in rest)
 
 
 def test_the_apps_own_node_modules_come_first(tmp_path):

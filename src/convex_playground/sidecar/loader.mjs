@@ -189,10 +189,14 @@ function checkBorrowedVersions(borrowed, { appRoot, toolchain }) {
   const lines = mismatches.map(({ name, range, version, importer }) =>
     `  ${name}: package.json asks for "${range}", the playground has ${version} (imported by ${path.relative(appRoot, importer)})`);
   const where = hasNodeModules(appRoot) ? "its node_modules lacks them" : "it has no node_modules";
+  // Point at the first mismatched dependency's line in package.json.
+  const packageLines = readFileSync(packageFile, "utf8").split("\n");
+  const line = 1 + Math.max(0, packageLines.findIndex((text) => text.includes(`"${mismatches[0].name}"`)));
+  const column = 1 + Math.max(0, packageLines[line - 1].indexOf(`"${mismatches[0].name}"`));
   throw new AppLoadError(
-    `${path.relative(appRoot, packageFile) || "package.json"}:1:1: this app needs package versions the playground does not have, and ${where}:\n` +
+    `${path.relative(appRoot, packageFile) || "package.json"}:${line}:${column}: this app needs package versions the playground does not have, and ${where}:\n` +
       `${lines.join("\n")}\nRun \`npm install\` in ${appRoot} and start the playground again: it uses the app's own node_modules when there is one.`,
-    { file: packageFile, line: 1 },
+    { file: packageFile, line, column },
   );
 }
 
@@ -302,9 +306,17 @@ function describeEsbuildFailure(error, appRoot) {
   // esbuild names files relative to absWorkingDir, the app's root.
   const file = first.location ? path.resolve(appRoot, first.location.file) : undefined;
   const shown = file ? path.relative(appRoot, file) : null;
-  const hints = first.notes?.some((note) => /bundle for node|built into node/i.test(note.text))
-    ? [`add "use node" as the first line of ${shown ?? "this module"} to run it in Convex's Node.js runtime (https://docs.convex.dev/functions/runtimes#nodejs-runtime)`]
-    : [];
+  const hints = [];
+  if (first.notes?.some((note) => /bundle for node|built into node/i.test(note.text))) {
+    hints.push(`add "use node" as the first line of ${shown ?? "this module"} to run it in Convex's Node.js runtime (https://docs.convex.dev/functions/runtimes#nodejs-runtime)`);
+  }
+  const missingPackage = /^Could not resolve "([^./][^"]*)"$/.exec(first.text)?.[1];
+  if (missingPackage && hints.length === 0) {
+    const name = packageNameOf(missingPackage);
+    hints.push(hasNodeModules(appRoot)
+      ? `"${name}" is not installed: add it to package.json and run \`npm install\` in ${appRoot}`
+      : `"${name}" is not installed and the app has no node_modules: run \`npm install\` in ${appRoot}`);
+  }
   const head = first.location ? `${shown}:${first.location.line}:${first.location.column + 1}: ${first.text}` : first.text;
   const rest = messages.slice(1, 5).map((m) => (m.location ? `${path.relative(appRoot, path.resolve(appRoot, m.location.file))}:${m.location.line}:${m.location.column + 1}: ${m.text}` : m.text));
   const context = first.location?.lineText ? [`    ${first.location.lineText}`] : [];
