@@ -52,7 +52,7 @@ def test_convex_json_functions_folder_is_followed_from_the_app_root():
 
 def test_the_functions_folder_itself_is_accepted():
     with Playground(SRC_LAYOUT / "src" / "convex") as pg:
-        assert pg.app.root == SRC_LAYOUT / "src"
+        assert pg.app.root == SRC_LAYOUT  # whose convex.json names src/convex/
         assert {fn.name for fn in pg.functions} == {"notes:add", "notes:list", "notes:addViaApi"}
 
 
@@ -141,6 +141,18 @@ def test_the_apps_own_node_modules_come_first(tmp_path):
     install_stand_in(app, "zod", "3.23.8", 'exports.z = { standIn: "the app\'s own zod 3.23.8" };\n')
     with Playground(app) as pg:
         assert pg.client().query("validation:zodInUse") == "the app's own zod 3.23.8"
+
+
+def test_installing_packages_after_a_start_takes_effect_on_the_next(tmp_path):
+    app = copy_app(OWN_PACKAGES, tmp_path)
+    manifest = json.loads((app / "package.json").read_text())
+    manifest["dependencies"]["zod"] = "^4.0.0"
+    (app / "package.json").write_text(json.dumps(manifest))
+    with Playground(app) as pg:
+        assert pg.client().query("validation:zodInUse") == "zod with z.object"
+    install_stand_in(app, "zod", "4.0.0", 'exports.z = { standIn: "zod installed later" };\n')
+    with Playground(app) as pg:
+        assert pg.client().query("validation:zodInUse") == "zod installed later"
 
 
 def test_a_satisfied_range_borrows_the_playgrounds_package(tmp_path):
@@ -250,3 +262,12 @@ def test_a_published_component_works_from_the_apps_convex_config():
         pg.advance(60_000)
         assert send("ada") == {"sent": True}
         assert pg.admin().count("messages") == 4
+
+
+def test_a_sidecar_that_dies_while_starting_does_not_advise_restart():
+    # `false` stands in for a Node that exits at once: there is no Playground yet to restart.
+    with pytest.raises(PlaygroundError) as caught:
+        Playground(SRC_LAYOUT, node=shutil.which("false"))
+    assert "while starting" in str(caught.value)
+    assert "restart()" not in str(caught.value)
+    assert "create the Playground again" in str(caught.value)

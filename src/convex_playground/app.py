@@ -76,6 +76,10 @@ def resolve_app(path: str | Path) -> AppLayout:
     if (folder / "convex").is_dir():
         return AppLayout(root=folder, functions_dir=folder / "convex")
     if _looks_like_functions_folder(folder):
+        # The root is the nearest folder above whose convex.json names this folder, else the parent.
+        for above in folder.parents:
+            if (above / "convex.json").is_file() and _configured_functions_dir(above) == folder:
+                return AppLayout(root=above, functions_dir=folder)
         return AppLayout(root=folder.parent, functions_dir=folder)
     raise PlaygroundError(
         f"{folder} is not a Convex app folder: it has no convex/ subfolder, no convex.json naming its "

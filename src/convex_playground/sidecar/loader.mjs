@@ -157,11 +157,23 @@ function nearestPackageJson(dir) {
   }
 }
 
-function hasNodeModules(dir) {
+function nearestNodeModules(dir) {
   for (let current = dir; ; current = path.dirname(current)) {
-    if (existsSync(path.join(current, "node_modules"))) return true;
-    if (path.dirname(current) === current) return false;
+    if (existsSync(path.join(current, "node_modules"))) return path.join(current, "node_modules");
+    if (path.dirname(current) === current) return null;
   }
+}
+
+const hasNodeModules = (dir) => nearestNodeModules(dir) !== null;
+
+/** Changes when packages are installed or package.json changes, so bundles are made again. */
+function packagesStamp(appRoot) {
+  const nodeModules = nearestNodeModules(appRoot);
+  const packageFile = nearestPackageJson(appRoot);
+  return [
+    nodeModules ? `${nodeModules}@${statSync(nodeModules).mtimeMs}` : "no node_modules",
+    packageFile ? hash(readFileSync(packageFile)) : "no package.json",
+  ].join("|");
 }
 
 /**
@@ -530,7 +542,7 @@ export async function loadApp({ appRoot, functionsDir, cacheDir, toolchain, writ
   };
   const rootPlan = planFolder(functionsDir, true);
   const configFile = findFile(functionsDir, "convex.config", [".ts", ".js"]) ?? null;
-  const key = planKey({ LOADER_VERSION, rootPlan, configFile, externalPackages, toolchain });
+  const key = planKey({ LOADER_VERSION, rootPlan, configFile, externalPackages, toolchain, packages: packagesStamp(appRoot) });
   const manifestFile = path.join(appCache, "manifest.json");
   const componentPlans = (component) => planFolder(component.dir, false);
   let manifest = readManifest(manifestFile);
