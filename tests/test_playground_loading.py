@@ -271,3 +271,10 @@ def test_a_sidecar_that_dies_while_starting_does_not_advise_restart():
     assert "while starting" in str(caught.value)
     assert "restart()" not in str(caught.value)
     assert "create the Playground again" in str(caught.value)
+
+
+def test_use_node_is_refused_where_convex_refuses_it(tmp_path):
+    app = broken_app(tmp_path, '"use node";\nimport { query } from "./_generated/server";\nexport const x = query({ args: {}, handler: async () => 1 });\n')
+    (app / "src" / "convex" / "broken.ts").rename(app / "src" / "convex" / "crons.ts")
+    with pytest.raises(AppLoadError, match=r'^src/convex/crons\.ts:1:1: "use node" directive is not allowed for crons\.ts'):
+        Playground(app)

@@ -40,6 +40,9 @@
  *   api.d.ts        componentApiDTS(...)   module list from the bundler's entryPoints()
  *   api.js          componentApiJs()       (written by doInitialComponentCodegen)
  *
+ * With `"codegen": {"fileType": "ts"}` in convex.json it writes api.ts
+ * (componentApiTSWithTypes), dataModel.ts and server.ts instead, as the CLI does.
+ *
  * each formatted with prettier exactly as the CLI's writeFormattedFile does,
  * and deletes every other entry in _generated/ except `ai`. This script calls
  * those same functions from node_modules/convex, so the output is the CLI's,

@@ -45,6 +45,7 @@ def _cache_dir() -> Path:
     """Where app bundles and generated code are cached, outside the app's folder."""
     return Path(os.environ.get("CONVEX_PLAYGROUND_CACHE", REPO_ROOT / "build" / "playground-cache"))
 
+
 Identity = Mapping[str, Any]
 _CLAIM_NAMES = {"sub": "subject", "iss": "issuer", "given_name": "givenName", "family_name": "familyName",
                 "picture": "pictureUrl", "email_verified": "emailVerified", "phone_number": "phoneNumber"}

@@ -78,14 +78,14 @@ function walk(dir, skipDir) {
 }
 
 /** The modules of a functions folder: [{ file, modulePath, environment }]. */
-function discoverModules(functionsDir) {
+function discoverModules(functionsDir, appRoot) {
   const isNestedComponent = (dir) => existsSync(path.join(dir, "convex.config.ts"));
   const modules = [];
   for (const file of walk(functionsDir, isNestedComponent)) {
     const relPath = path.relative(functionsDir, file);
     const base = path.basename(file);
     if (relPath.startsWith(`_deps${path.sep}`)) {
-      throw new AppLoadError(`${file}: the "_deps" folder is reserved by Convex for dependencies; move this code elsewhere`, { file });
+      throw new AppLoadError(`${path.relative(appRoot, file)}: the "_deps" folder is reserved by Convex for dependencies; move this code elsewhere`, { file });
     }
     if (!ENTRY_EXTENSIONS.some((ext) => relPath.endsWith(ext))) continue;
     if (relPath.startsWith(`_generated${path.sep}`) || base.startsWith(".") || base.startsWith("#")) continue;
@@ -97,7 +97,7 @@ function discoverModules(functionsDir) {
     const modulePath = relPath.replace(/\.[^.]+$/, "").split(path.sep).join("/");
     const environment = source.includes("use node") && USE_NODE.test(source) ? "node" : "isolate";
     if (environment === "node" && MUST_BE_ISOLATE.has(modulePath)) {
-      throw new AppLoadError(`${file}:1:1: "use node" directive is not allowed for ${relPath} (Convex runs it in its own runtime)`, { file, line: 1 });
+      throw new AppLoadError(`${path.relative(appRoot, file)}:1:1: "use node" directive is not allowed for ${relPath} (Convex runs it in its own runtime)`, { file, line: 1 });
     }
     modules.push({ file, modulePath, environment });
   }
@@ -120,7 +120,7 @@ function convexVersion(toolchain) {
 function generatedFolder({ appRoot, functionsDir, isRoot, fileType, cacheRoot, toolchain, writeGenerated }) {
   const own = path.join(functionsDir, "_generated");
   const has = (base) => findFile(own, base, [".js", ".ts"]) !== undefined;
-  if (has("server") && has("api")) return { dir: own, generated: false };
+  if (has("server") && has("api")) return own;
   const hasComponents = ["convex.config.ts", "convex.config.js"].some((name) => existsSync(path.join(functionsDir, name)));
   const hasSchema = ["schema.ts", "schema.js"].some((name) => existsSync(path.join(functionsDir, name)));
   let out = own;
@@ -130,7 +130,7 @@ function generatedFolder({ appRoot, functionsDir, isRoot, fileType, cacheRoot, t
   } else {
     const key = hash([convexVersion(toolchain), fileType, isRoot, hasSchema, LOADER_VERSION].join("|")).slice(0, 16);
     out = path.join(cacheRoot, "generated", key);
-    if (findFile(out, "server", [".js", ".ts"]) && findFile(out, "api", [".js", ".ts"])) return { dir: out, generated: true };
+    if (findFile(out, "server", [".js", ".ts"]) && findFile(out, "api", [".js", ".ts"])) return out;
     args.push("--out", `${out}.tmp-${process.pid}`, "--initial");
     if (!isRoot) args.push("--component");
   }
@@ -142,7 +142,7 @@ function generatedFolder({ appRoot, functionsDir, isRoot, fileType, cacheRoot, t
     rmSync(out, { recursive: true, force: true });
     renameSync(`${out}.tmp-${process.pid}`, out);
   }
-  return { dir: out, generated: out !== own };
+  return out;
 }
 
 // ---------------------------------------------------------------- packages and versions
@@ -531,13 +531,12 @@ export async function loadApp({ appRoot, functionsDir, cacheDir, toolchain, writ
 
   const planFolder = (dir, isRoot) => {
     if (!existsSync(dir)) return null;
-    const generated = generatedFolder({ appRoot, functionsDir: dir, isRoot, fileType, cacheRoot: cacheDir, toolchain, writeGenerated });
     return {
       dir,
-      generatedDir: generated.dir,
+      generatedDir: generatedFolder({ appRoot, functionsDir: dir, isRoot, fileType, cacheRoot: cacheDir, toolchain, writeGenerated }),
       schemaFile: findFile(dir, "schema", [".ts", ".js"]) ?? null,
       authConfigFile: isRoot ? findFile(dir, "auth.config", [".ts", ".js"]) ?? null : null,
-      modules: discoverModules(dir),
+      modules: discoverModules(dir, appRoot),
     };
   };
   const rootPlan = planFolder(functionsDir, true);
