@@ -143,6 +143,24 @@ def test_the_apps_own_node_modules_come_first(tmp_path):
         assert pg.client().query("validation:zodInUse") == "the app's own zod 3.23.8"
 
 
+@pytest.mark.parametrize(("pins", "refused"), [
+    ({"convex": "1.45.0", "zod": "4.0.0"}, None),  # a template's exact pins, older but compatible
+    ({"convex": "1.45.0", "zod": "3.25.0"}, "zod"),  # another major: behaviour may differ
+    ({"convex": "1.99.0", "zod": "4.0.0"}, "convex"),  # newer than the playground's
+])
+def test_an_exact_pin_accepts_a_compatible_later_release(tmp_path, pins, refused):
+    app = copy_app(OWN_PACKAGES, tmp_path)
+    (app / "package.json").write_text(json.dumps({"name": "pinned", "dependencies": pins}, indent=2))
+    if refused is None:
+        with Playground(app) as pg:
+            assert pg.client().query("validation:zodInUse") == "zod with z.object"
+        return
+    with pytest.raises(AppLoadError) as caught:
+        Playground(app)
+    [mismatch] = [line for line in str(caught.value).splitlines() if "package.json asks for" in line]
+    assert mismatch.strip().startswith(f'{refused}: package.json asks for "{pins[refused]}"')
+
+
 def test_installing_packages_after_a_start_takes_effect_on_the_next(tmp_path):
     app = copy_app(OWN_PACKAGES, tmp_path)
     manifest = json.loads((app / "package.json").read_text())

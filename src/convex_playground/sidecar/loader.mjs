@@ -189,12 +189,15 @@ function checkBorrowedVersions(borrowed, { appRoot, toolchain }) {
   const semver = createRequire(path.join(toolchain, "package.json"))("semver");
   const mismatches = [];
   for (const [name, importer] of borrowed) {
-    const range = wanted[name];
-    if (typeof range !== "string" || semver.validRange(range) === null) continue;
+    const asked = wanted[name];
+    if (typeof asked !== "string" || semver.validRange(asked) === null) continue;
+    // An exact pin ("convex": "1.45.0", as many templates have) accepts a later
+    // release that semver calls compatible: same major (same minor for 0.x).
+    const range = semver.valid(asked) ? `^${asked}` : asked;
     const versionFile = path.join(toolchain, "node_modules", name, "package.json");
     const version = existsSync(versionFile) ? readJson(versionFile).version : null;
     if (version && !semver.satisfies(version, range, { includePrerelease: true })) {
-      mismatches.push({ name, range, version, importer });
+      mismatches.push({ name, range: asked, version, importer });
     }
   }
   if (mismatches.length === 0) return;
