@@ -296,3 +296,19 @@ def test_use_node_is_refused_where_convex_refuses_it(tmp_path):
     (app / "src" / "convex" / "broken.ts").rename(app / "src" / "convex" / "crons.ts")
     with pytest.raises(AppLoadError, match=r'^src/convex/crons\.ts:1:1: "use node" directive is not allowed for crons\.ts'):
         Playground(app)
+
+
+def test_bundles_are_reused_until_a_file_changes(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("CONVEX_PLAYGROUND_CACHE", str(cache))
+    app = copy_app(SRC_LAYOUT, tmp_path)
+    builds = lambda: sorted(path.name for path in cache.glob("*/build-*"))  # noqa: E731
+    with Playground(app):
+        first = builds()
+    with Playground(app):
+        assert builds() == first and len(first) == 1
+    notes = app / "src" / "convex" / "notes.ts"
+    notes.write_text(notes.read_text() + "\nexport const count = query({ args: {}, handler: async () => 0 });\n")
+    with Playground(app) as pg:
+        assert len(builds()) == 2
+        assert "notes:count" in {fn.name for fn in pg.functions}
