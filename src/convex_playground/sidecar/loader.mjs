@@ -604,7 +604,17 @@ export async function loadApp({ appRoot, functionsDir, cacheDir, toolchain, writ
   };
   const components = [];
   for (const component of manifest.components) {
-    components.push({ path: component.path, schema: await importSchema(component.files, component.hasSchema, component.dir), glob: toGlob(component.files) });
+    const glob = toGlob(component.files);
+    // Imported now, not at a first call: load errors surface at start, and a
+    // later cleanup of old builds cannot pull files from under a running app.
+    for (const [key, load] of Object.entries(glob)) {
+      try {
+        await load();
+      } catch (error) {
+        throw importFailure(error, appRoot, `component ${component.path}: ${key}`);
+      }
+    }
+    components.push({ path: component.path, schema: await importSchema(component.files, component.hasSchema, component.dir), glob });
   }
   const outputs = manifest.files;
   // Config files are bundled for whoever reads them, but are not modules convex-test may call.
