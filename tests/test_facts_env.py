@@ -80,11 +80,9 @@ def test_a_broken_config_is_refused_with_the_file_named(app_copy: Path):
     assert "convex.config.ts does not compile" in result.stderr
 
 
-def test_functions_read_the_declared_variables_on_the_playground(monkeypatch):
+def test_functions_read_the_declared_variables_on_the_playground():
     from convex_playground import Playground
 
-    monkeypatch.setenv("LOG_LEVEL", "debug")
-    monkeypatch.setenv("API_KEY", "k-123")
-    with Playground(ENV_APP) as pg:
+    with Playground(ENV_APP, env={"LOG_LEVEL": "debug", "API_KEY": "k-123"}) as pg:
         assert pg.admin().query("settings:logLevel", {}) == "debug"
         assert pg.admin().query("settings:hasApiKey", {}) is True

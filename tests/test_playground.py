@@ -20,6 +20,7 @@ import convex
 import pytest
 
 from convex_playground import (
+    AppLoadError,
     ArgumentValidationError,
     FunctionError,
     InternalFunctionError,
@@ -377,7 +378,7 @@ def test_an_app_that_fails_to_load_reports_why(tmp_path):
         (app / "convex" / "_generated" / name).write_text((TINY_APP / "convex" / "_generated" / name).read_text())
     (app / "package.json").write_text('{"type": "module"}')
     (app / "convex" / "oops.ts").write_text("export const x = ;\n")
-    with pytest.raises(SidecarDiedError, match="oops.ts"):
+    with pytest.raises(AppLoadError, match=r'^convex/oops\.ts:1:18: Unexpected ";"'):
         Playground(app)
 
 

@@ -19,12 +19,12 @@ import pytest
 import requests
 
 from convex_playground import (
+    AppLoadError,
     AuthConfig,
     AuthenticationError,
     AuthProvider,
     Playground,
     PlaygroundError,
-    SidecarDiedError,
     identity_from_token,
 )
 from convex_playground.identity import CLAIMS
@@ -338,11 +338,11 @@ def test_set_env_changes_what_functions_see_and_checks_declarations(pg):
 
 
 def test_a_missing_required_variable_stops_the_start_with_the_deployments_message():
-    with pytest.raises(SidecarDiedError, match="convex.config.ts: Required environment variables are not set: GREETING"):
+    with pytest.raises(AppLoadError, match="convex.config.ts: Required environment variables are not set: GREETING"):
         Playground(HTTP_APP)
-    with pytest.raises(SidecarDiedError, match=re.escape('MODE does not match its declared validator: expected "dev" | "prod"')):
+    with pytest.raises(AppLoadError, match=re.escape('MODE does not match its declared validator: expected "dev" | "prod"')):
         Playground(HTTP_APP, env={**APP_ENV, "MODE": "staging"})
-    with pytest.raises(SidecarDiedError, match='"CONVEX_CLOUD_URL" is built-in and cannot be overridden'):
+    with pytest.raises(AppLoadError, match='"CONVEX_CLOUD_URL" is built-in and cannot be overridden'):
         Playground(HTTP_APP, env={**APP_ENV, "CONVEX_CLOUD_URL": "https://elsewhere.test"})
 
 

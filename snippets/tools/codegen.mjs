@@ -12,6 +12,20 @@
  *                                    convex.json), relative to the current
  *                                    directory; default: snippets/, this
  *                                    script's parent. E.g. `--app flawed-app`.
+ *   --functions DIR                  the functions folder itself, when it is
+ *                                    not where convex.json says (a component's
+ *                                    folder, say)
+ *   --out DIR                        write the files into DIR instead of
+ *                                    <functions folder>/_generated (the
+ *                                    playground uses this to leave an app's
+ *                                    folder untouched)
+ *   --initial                        write what `npx convex dev` writes before
+ *                                    its first push (doInitialComponentCodegen):
+ *                                    `api` typed as AnyApi, so it also works for
+ *                                    apps with components; all a runtime needs
+ *   --component                      with --initial: the folder is a component
+ *                                    (TypeScript output, as the CLI writes for
+ *                                    components)
  *
  * Why: the CLI's codegen first pushes the app to a deployment, which these
  * machines cannot reach. The generated files do not depend on the deployment,
@@ -34,6 +48,11 @@
  * codegen needs the deployment's analysis of each component.
  *
  * Each file is formatted with prettier exactly as the CLI's writeFormattedFile does,
+ *
+ * With `"codegen": {"fileType": "ts"}` in convex.json it writes api.ts
+ * (componentApiTSWithTypes), dataModel.ts and server.ts instead, as the CLI does.
+ *
+ * each formatted with prettier exactly as the CLI's writeFormattedFile does,
  * and deletes every other entry in _generated/ except `ai`. This script calls
  * those same functions from node_modules/convex, so the output is the CLI's,
  * byte for byte, and the module list follows the CLI's own rules (skip
@@ -67,11 +86,18 @@ const PRESERVED_GENERATED_ENTRIES = new Set(["ai"]);
  * @typedef {{ isRoot: boolean, path: string, definitionPath: string, isRootWithoutConfig: boolean }} ComponentDirectory
  * @typedef {{
  *   componentApiJs: () => string,
+ *   componentApiStubDTS: () => string,
+ *   componentApiStubTS: () => string,
+ *   componentApiTSWithTypes: (ctx: CliContext, startPush: object, root: ComponentDirectory, dir: ComponentDirectory,
+ *                     componentsMap: Map<string, unknown>, opts: { staticApi: boolean, useComponentApiImports: boolean }) => Promise<string>,
+ *   dynamicDataModelTS: () => string,
+ *   noSchemaDataModelTS: () => string,
+ *   componentServerTS: (isRoot: boolean, envVars: undefined) => string,
  *   componentApiDTS: (ctx: CliContext, startPush: object, root: ComponentDirectory, dir: ComponentDirectory,
  *                     componentsMap: Map<string, unknown>, opts: { staticApi: boolean, useComponentApiImports: boolean }) => Promise<string>,
  *   dynamicDataModelDTS: () => string,
  *   noSchemaDataModelDTS: () => string,
- *   serverCodegen: (opts: { useTypeScript: false, envVars: unknown[] }) => { JS: string, DTS: string },
+ *   serverCodegen: (opts: { useTypeScript: boolean, envVars: unknown[] | undefined }) => { JS: string, DTS: string, TS: string },
  *   entryPoints: (ctx: CliContext, dir: string) => Promise<string[]>,
  *   importPath: (modulePath: string) => string,
  *   compareModulePaths: (a: string, b: string) => number,
@@ -154,9 +180,14 @@ async function loadCliCodegen() {
   const bundle = await esbuild.build({
     stdin: {
       contents: `
-        export { componentApiDTS, componentApiJs } from "./cli/codegen_templates/component_api.js";
-        export { dynamicDataModelDTS, noSchemaDataModelDTS } from "./cli/codegen_templates/dataModel.js";
+        export {
+          componentApiDTS, componentApiJs, componentApiStubDTS, componentApiStubTS, componentApiTSWithTypes,
+        } from "./cli/codegen_templates/component_api.js";
+        export {
+          dynamicDataModelDTS, dynamicDataModelTS, noSchemaDataModelDTS, noSchemaDataModelTS,
+        } from "./cli/codegen_templates/dataModel.js";
         export { serverCodegen } from "./cli/codegen_templates/server.js";
+        export { componentServerTS } from "./cli/codegen_templates/component_server.js";
         export { importPath } from "./cli/codegen_templates/api.js";
         export { compareModulePaths } from "./cli/codegen_templates/common.js";
         export { entryPoints } from "./bundler/index.js";
@@ -213,9 +244,15 @@ async function loadCliCodegen() {
   const expected = [
     "componentApiDTS",
     "componentApiJs",
+    "componentApiStubDTS",
+    "componentApiStubTS",
+    "componentApiTSWithTypes",
     "dynamicDataModelDTS",
+    "dynamicDataModelTS",
     "noSchemaDataModelDTS",
+    "noSchemaDataModelTS",
     "serverCodegen",
+    "componentServerTS",
     "importPath",
     "compareModulePaths",
     "entryPoints",
@@ -233,27 +270,36 @@ async function loadCliCodegen() {
 // ---------------------------------------------------------------- project configuration
 
 /**
- * The functions folder, as the CLI reads it from convex.json. Options that
- * change what codegen writes are refused rather than silently ignored.
+ * The functions folder and codegen file type, as the CLI reads them from
+ * convex.json. Options that change what codegen writes are refused rather
+ * than silently ignored.
+ * @param {string} appRoot
+ * @param {string | undefined} functionsOverride
+ * @returns {{ functionsDir: string, useTypeScript: boolean }}
  */
-/** @param {string} appRoot */
-function readFunctionsDir(appRoot) {
+function readProjectConfig(appRoot, functionsOverride) {
   const configPath = path.join(appRoot, "convex.json");
   let functions = "convex/";
+  let useTypeScript = false;
   if (existsSync(configPath)) {
     const config = JSON.parse(readFileSync(configPath, "utf8"));
     const unsupported = [
       config.generateCommonJSApi ? "generateCommonJSApi" : null,
       ...Object.entries(config.codegen ?? {})
-        .filter(([key, value]) => !(key === "fileType" && value === "js/dts") && value !== false)
+        .filter(([key, value]) => !(key === "fileType" && ["js/dts", "ts"].includes(value)) && value !== false)
         .map(([key]) => `codegen.${key}`),
     ].filter((option) => option !== null);
     if (unsupported.length > 0) {
       throw new UsageError(`convex.json sets ${unsupported.join(", ")}, which this script does not reproduce`);
     }
     functions = config.functions ?? functions;
+    useTypeScript = config.codegen?.fileType === "ts";
   }
-  return path.resolve(appRoot, functions);
+  const functionsDir = functionsOverride ?? path.resolve(appRoot, functions);
+  if (!existsSync(functionsDir)) {
+    throw new UsageError(`${functionsDir} does not exist: it is not a Convex functions folder`);
+  }
+  return { functionsDir, useTypeScript };
 }
 
 /**
@@ -307,7 +353,8 @@ async function declaredEnvVars(functionsDir) {
     // `app.use(component)` throws this outside a push: only the CLI's bundler
     // gives a component definition its path.
     if (message.includes("componentDefinitionPath")) {
-      throw new UsageError(`${shown} installs components (app.use); their codegen needs a deployment`);
+      throw new UsageError(`${shown} installs components (app.use): their full codegen needs a deployment; ` +
+        "--initial writes the untyped `api` that `npx convex dev` writes before its first push");
     }
     throw new UsageError(`${shown} failed to load: ${message}`);
   } finally {
@@ -319,11 +366,59 @@ async function declaredEnvVars(functionsDir) {
 // ---------------------------------------------------------------- what the CLI would write
 
 /**
+ * What doInitialComponentCodegen writes into an empty _generated/: enough to
+ * run, with `api` typed as AnyApi. Components always get TypeScript.
  * @param {CliCodegen} cli
  * @param {string} functionsDir
+ * @param {{ useTypeScript: boolean, isRoot: boolean }} options
+ * @returns {Map<string, string>}
+ */
+function initialGeneratedFiles(cli, functionsDir, { useTypeScript, isRoot }) {
+  const hasSchema = ["schema.ts", "schema.js"].some((name) => existsSync(path.join(functionsDir, name)));
+  const typescript = useTypeScript || !isRoot;
+  if (!typescript) {
+    const server = cli.serverCodegen({ useTypeScript: false, envVars: undefined });
+    return new Map([
+      ["dataModel.d.ts", hasSchema ? cli.dynamicDataModelDTS() : cli.noSchemaDataModelDTS()],
+      ["server.js", server.JS],
+      ["server.d.ts", server.DTS],
+      ["api.js", cli.componentApiJs()],
+      ["api.d.ts", cli.componentApiStubDTS()],
+    ]);
+  }
+  return new Map([
+    ["dataModel.ts", hasSchema ? cli.dynamicDataModelTS() : cli.noSchemaDataModelTS()],
+    ["server.ts", isRoot ? cli.serverCodegen({ useTypeScript: true, envVars: undefined }).TS : cli.componentServerTS(false, undefined)],
+    ["api.ts", cli.componentApiStubTS()],
+  ]);
+}
+
+/**
+ * @param {Map<string, string>} unformatted
+ * @returns {Promise<Map<string, string>>}
+ */
+async function formatLikeTheCli(unformatted) {
+  // `require.resolve` finds prettier's CommonJS entry, whose API is its default export.
+  /** @type {typeof import("prettier")} */
+  const prettier = (await import(resolveFromConvex("prettier"))).default;
+  const files = new Map();
+  for (const [name, contents] of unformatted) {
+    // The same call as the CLI's writeFormattedFile, options included.
+    files.set(name, await prettier.format(contents, /** @type {import("prettier").Options} */ ({
+      parser: "typescript",
+      pluginSearchDirs: false,
+    })));
+  }
+  return files;
+}
+
+/**
+ * @param {CliCodegen} cli
+ * @param {string} functionsDir
+ * @param {boolean} useTypeScript
  * @returns {Promise<{ files: Map<string, string>, modules: string[] }>}
  */
-async function expectedGeneratedFiles(cli, functionsDir) {
+async function expectedGeneratedFiles(cli, functionsDir, useTypeScript) {
   /** @type {CliContext} */
   const ctx = {
     fs: cli.nodeFs,
@@ -341,29 +436,22 @@ async function expectedGeneratedFiles(cli, functionsDir) {
   const envVars = await declaredEnvVars(functionsDir);
   const startPush = { analysis: { "": { definition: { childComponents: [], envVars } } } };
   const hasSchema = ["schema.ts", "schema.js"].some((name) => existsSync(path.join(functionsDir, name)));
-  const server = cli.serverCodegen({ useTypeScript: false, envVars });
-  const unformatted = new Map([
-    ["api.d.ts", await cli.componentApiDTS(ctx, startPush, rootComponent, rootComponent, new Map(), {
-      staticApi: false,
-      useComponentApiImports: true,
-    })],
-    ["api.js", cli.componentApiJs()],
-    ["dataModel.d.ts", hasSchema ? cli.dynamicDataModelDTS() : cli.noSchemaDataModelDTS()],
-    ["server.d.ts", server.DTS],
-    ["server.js", server.JS],
-  ]);
-
-  // `require.resolve` finds prettier's CommonJS entry, whose API is its default export.
-  /** @type {typeof import("prettier")} */
-  const prettier = (await import(resolveFromConvex("prettier"))).default;
-  const files = new Map();
-  for (const [name, contents] of unformatted) {
-    // The same call as the CLI's writeFormattedFile, options included.
-    files.set(name, await prettier.format(contents, /** @type {import("prettier").Options} */ ({
-      parser: "typescript",
-      pluginSearchDirs: false,
-    })));
-  }
+  const server = cli.serverCodegen({ useTypeScript, envVars });
+  const apiOptions = { staticApi: false, useComponentApiImports: true };
+  const unformatted = useTypeScript
+    ? new Map([
+      ["api.ts", await cli.componentApiTSWithTypes(ctx, startPush, rootComponent, rootComponent, new Map(), apiOptions)],
+      ["dataModel.ts", hasSchema ? cli.dynamicDataModelTS() : cli.noSchemaDataModelTS()],
+      ["server.ts", server.TS],
+    ])
+    : new Map([
+      ["api.d.ts", await cli.componentApiDTS(ctx, startPush, rootComponent, rootComponent, new Map(), apiOptions)],
+      ["api.js", cli.componentApiJs()],
+      ["dataModel.d.ts", hasSchema ? cli.dynamicDataModelDTS() : cli.noSchemaDataModelDTS()],
+      ["server.d.ts", server.DTS],
+      ["server.js", server.JS],
+    ]);
+  const files = await formatLikeTheCli(unformatted);
 
   const modules = (await cli.entryPoints(ctx, functionsDir))
     .map((file) => path.relative(functionsDir, file))
@@ -442,42 +530,65 @@ function writeFiles(generatedDir, files) {
   return changes;
 }
 
-const USAGE = "usage: node tools/codegen.mjs [--check] [--app DIR]";
+const USAGE = "usage: node tools/codegen.mjs [--check] [--app DIR] [--functions DIR] [--out DIR] [--initial [--component]]";
 
 /**
  * @param {string[]} argv
- * @returns {{ check: boolean, appRoot: string }}
+ * @returns {{ check: boolean, appRoot: string, functions: string | undefined, out: string | undefined,
+ *             initial: boolean, component: boolean }}
  */
 function parseArguments(argv) {
   let check = false;
+  let initial = false;
+  let component = false;
   let appRoot = PROJECT_ROOT;
-  for (let i = 0; i < argv.length; i++) {
+  /** @type {string | undefined} */
+  let functions;
+  /** @type {string | undefined} */
+  let out;
+  /** @param {string} option */
+  const folderAfter = (option) => {
+    const dir = argv[++i];
+    if (dir === undefined || dir.startsWith("--")) throw new UsageError(`${option} needs a folder; ${USAGE}`);
+    return path.resolve(process.cwd(), dir);
+  };
+  let i = 0;
+  for (; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--check") {
       check = true;
+    } else if (arg === "--initial") {
+      initial = true;
+    } else if (arg === "--component") {
+      component = true;
     } else if (arg === "--app") {
-      const dir = argv[++i];
-      if (dir === undefined || dir.startsWith("--")) throw new UsageError(`--app needs a folder; ${USAGE}`);
-      appRoot = path.resolve(process.cwd(), dir);
+      appRoot = folderAfter(arg);
+    } else if (arg === "--functions") {
+      functions = folderAfter(arg);
+    } else if (arg === "--out") {
+      out = folderAfter(arg);
     } else {
       throw new UsageError(`unknown argument ${arg}; ${USAGE}`);
     }
   }
-  if (!existsSync(path.join(appRoot, "convex"))) {
+  if (component && !initial) throw new UsageError(`--component needs --initial; ${USAGE}`);
+  if (functions === undefined && !existsSync(path.join(appRoot, "convex")) && !existsSync(path.join(appRoot, "convex.json"))) {
     throw new UsageError(`${appRoot} has no convex/ folder: it is not a Convex app`);
   }
-  return { check, appRoot };
+  return { check, appRoot, functions, out, initial, component };
 }
 
 /** @param {string[]} argv */
 async function main(argv) {
-  const { check, appRoot } = parseArguments(argv);
+  const { check, appRoot, functions, out, initial, component } = parseArguments(argv);
   delete process.env.CONVEX_VERBOSE; // see the header: the CLI's logger is stubbed out
-  const functionsDir = readFunctionsDir(appRoot);
-  const generatedDir = path.join(functionsDir, "_generated");
+  const { functionsDir, useTypeScript } = readProjectConfig(appRoot, functions);
+  const generatedDir = out ?? path.join(functionsDir, "_generated");
   const shown = path.relative(process.cwd(), generatedDir) || generatedDir;
   const cli = await loadCliCodegen();
-  const { files, modules } = await expectedGeneratedFiles(cli, functionsDir);
+  const { files, modules } = initial
+    ? { files: await formatLikeTheCli(initialGeneratedFiles(cli, functionsDir, { useTypeScript, isRoot: !component })), modules: [] }
+    : await expectedGeneratedFiles(cli, functionsDir, useTypeScript);
 
   if (check) {
     const problems = findProblems(generatedDir, files, modules);

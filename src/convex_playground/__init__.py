@@ -8,6 +8,7 @@ unchanged against a real deployment.
 
 from .connect import connect, default_playground, using_real_deployment
 from .errors import (
+    AppLoadError,
     ArgumentValidationError,
     CallTimeoutError,
     ConvexError,
@@ -30,8 +31,8 @@ from .playground import (
 from .records import CallRecord, LogLine, Metrics
 
 __all__ = [
-    "AdminClient", "ArgumentValidationError", "CallRecord", "CallTimeoutError", "ConvexError", "FunctionError", "FunctionInfo",
-    "AuthConfig", "AuthenticationError", "AuthProvider",
+    "AdminClient", "AppLoadError", "ArgumentValidationError", "CallRecord", "CallTimeoutError", "ConvexError",
+    "FunctionError", "FunctionInfo", "AuthConfig", "AuthenticationError", "AuthProvider",
     "HttpResponse", "InternalFunctionError", "LogLine", "Metrics", "Playground", "PlaygroundClient",
     "PlaygroundError", "ScheduledRun", "SidecarDiedError", "Subscription", "UnknownFunctionError", "connect",
     "default_playground", "identity_from_token", "using_real_deployment",

@@ -22,7 +22,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from .errors import PlaygroundError, SidecarDiedError
+from .app import AppLayout
+from .errors import AppLoadError, PlaygroundError, SidecarDiedError
 
 SIDECAR_DIR = Path(__file__).parent / "sidecar"
 _EOF = object()
@@ -40,10 +41,11 @@ def _die_with_parent() -> None:  # runs in the child between fork and exec
 
 
 class SidecarProcess:
-    def __init__(self, app_dir: Path, toolchain: Path, *, node: str = "node", enforce_limits: bool = True,
-                 start_timeout: float = 60.0, app_env: Mapping[str, str] | None = None, env_file: Path | None = None,
+    def __init__(self, app: AppLayout, toolchain: Path, *, node: str = "node", enforce_limits: bool = True,
+                 start_timeout: float = 60.0, cache_dir: Path, write_generated: bool = False,
+                 app_env: Mapping[str, str] | None = None, env_file: Path | None = None,
                  on_event: Callable[[dict], None] | None = None):
-        self.app_dir = app_dir
+        self.app_dir = app.root
         self.toolchain = toolchain
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
@@ -51,18 +53,19 @@ class SidecarProcess:
         self._answers: queue.Queue[Any] = queue.Queue()
         self._on_event = on_event
         read_fd, write_fd = os.pipe()
-        command = [node, "--import", "tsx", "--import", (SIDECAR_DIR / "register.mjs").as_uri(),
-                   str(SIDECAR_DIR / "sidecar.mjs"), "--app", str(app_dir), "--answer-fd", str(write_fd)]
+        # The app runs from esbuild bundles (sidecar/loader.mjs); source maps point errors at its files.
+        command = [node, "--enable-source-maps", "--import", (SIDECAR_DIR / "register.mjs").as_uri(),
+                   str(SIDECAR_DIR / "sidecar.mjs"), "--app", str(app.root), "--functions", str(app.functions_dir),
+                   "--cache", str(cache_dir), "--answer-fd", str(write_fd)]
         if not enforce_limits:
             command.append("--no-limits")
-        # NODE_PATH lends the toolchain's packages to CommonJS apps without node_modules;
-        # ES module apps get the same from the sidecar's resolve hook.
-        node_path = os.pathsep.join(filter(None, [str(toolchain / "node_modules"), os.environ.get("NODE_PATH")]))
+        if write_generated:
+            command.append("--write-generated")
         # Node starts with this process's environment (PATH and the like); the sidecar then
         # replaces process.env with the app's variables, passed in CONVEX_PLAYGROUND_APP_ENV.
         app_environment = json.dumps({"variables": dict(app_env or {}), "file": str(env_file) if env_file else None})
         env = {**os.environ, "CONVEX_PLAYGROUND_TOOLCHAIN": str(toolchain), "NODE_NO_WARNINGS": "1",
-               "NODE_PATH": node_path, "CONVEX_PLAYGROUND_APP_ENV": app_environment}
+               "CONVEX_PLAYGROUND_APP_ENV": app_environment}
         started = time.perf_counter()
         try:
             self.process = subprocess.Popen(
@@ -78,6 +81,10 @@ class SidecarProcess:
         threading.Thread(target=self._drain_output, daemon=True, name="playground-output").start()
         threading.Thread(target=self._read_answers, daemon=True, name="playground-answers").start()
         ready = self._next_answer(start_timeout, "starting")
+        if isinstance(ready, dict) and ready.get("ok") is False and ready.get("error", {}).get("kind") == "AppLoadError":
+            self.terminate()
+            error = ready["error"]
+            raise AppLoadError(error["message"], file=error.get("file"), line=error.get("line"))
         if not (isinstance(ready, dict) and ready.get("result", {}).get("ready")):
             raise PlaygroundError(f"the playground sidecar sent an unexpected first line: {ready!r}")
         self.spawn_ms = (time.perf_counter() - started) * 1000
@@ -120,10 +127,12 @@ class SidecarProcess:
         except subprocess.TimeoutExpired:
             code = None
         tail = self.output_tail() or "(it printed nothing)"
+        # While starting there is no Playground object yet to restart.
+        advice = ("Fix the cause and create the Playground again." if doing == "starting" else
+                  "Call restart() on the Playground to start a new one (its database starts empty).")
         return SidecarDiedError(
             f"the playground's Node sidecar is not running (exit code {code}) while {doing}. "
-            f"Its last output:\n{tail}\n"
-            "Call restart() on the Playground to start a new one (its database starts empty)."
+            f"Its last output:\n{tail}\n{advice}"
         )
 
     def _next_answer(self, timeout: float | None, doing: str) -> Any:
@@ -131,9 +140,10 @@ class SidecarProcess:
             answer = self._answers.get(timeout=timeout)
         except queue.Empty:
             self.terminate()
+            advice = "Create the Playground again." if doing == "starting" else "Call restart() to start a new one."
             raise PlaygroundError(f"the playground's Node sidecar did not answer within {timeout:.0f} s while {doing} "
                                   "(a function stuck in a loop blocks it), so it was stopped and its in-memory "
-                                  "database is lost. Call restart() to start a new one.") from None
+                                  f"database is lost. {advice}") from None
         if answer is _EOF:
             self._answers.put(_EOF)  # every later call fails the same way
             raise self._died(doing)

@@ -20,6 +20,7 @@ __all__ = [
     "PlaygroundError",
     "SidecarDiedError",
     "CallTimeoutError",
+    "AppLoadError",
 ]
 
 
@@ -34,6 +35,17 @@ class SidecarDiedError(PlaygroundError):
 class CallTimeoutError(PlaygroundError, TimeoutError):
     """A call ran past the playground's `call_timeout`. The sidecar answered anyway and
     its database is intact; the function may still finish in the background."""
+
+
+class AppLoadError(PlaygroundError):
+    """The app could not be loaded: its message starts with `file:line:column: ` when a file is to blame.
+
+    `.file` and `.line` say where (None when no single file is at fault)."""
+
+    def __init__(self, message: str, *, file: str | None = None, line: int | None = None):
+        super().__init__(message)
+        self.file = file
+        self.line = int(line) if line is not None else None
 
 
 class FunctionError(ConvexExecutionError):

@@ -26,6 +26,7 @@ from typing import Any, Iterator, Mapping
 from convex.values import coerce_args_to_convex, convex_to_json, json_to_convex
 
 from ._process import SidecarProcess
+from .app import resolve_app
 from .errors import (
     ArgumentValidationError,
     CallTimeoutError,
@@ -40,14 +41,23 @@ from .records import CallRecord, LogLine, Metrics
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_APP = REPO_ROOT / "snippets"
+# A dotenv file at an app's root that the playground reads when no `env_file` is given:
+# the values its deployment variables take on a local backend (development values, not secrets).
+PLAYGROUND_ENV_FILE = "playground.env"
+
+
+def _cache_dir() -> Path:
+    """Where app bundles and generated code are cached, outside the app's folder."""
+    return Path(os.environ.get("CONVEX_PLAYGROUND_CACHE", REPO_ROOT / "build" / "playground-cache"))
+
 
 Identity = Mapping[str, Any]
 
 
 def _toolchain() -> Path:
-    """The folder whose node_modules holds convex, convex-test and tsx."""
+    """The folder whose node_modules holds convex, convex-test and esbuild."""
     folder = Path(os.environ.get("CONVEX_PLAYGROUND_TOOLCHAIN", DEFAULT_APP))
-    for package in ("convex", "convex-test", "tsx", "@sinonjs/fake-timers", "cron-parser"):
+    for package in ("convex", "convex-test", "esbuild", "semver", "@sinonjs/fake-timers", "cron-parser"):
         if not (folder / "node_modules" / package / "package.json").is_file():
             raise PlaygroundError(
                 f"{folder / 'node_modules' / package} is missing: run `make install` "
@@ -336,11 +346,18 @@ class AdminClient(PlaygroundClient):
 
 
 class Playground:
-    """A local Convex backend for one app folder (a folder holding `convex/`).
+    """A local Convex backend for one app: its root folder (with `convex/`, or
+    `convex.json` naming the functions folder) or the functions folder itself.
 
     It runs the app's own functions on convex-test, Convex's mock backend, in a
-    Node process. The database is in memory and starts empty. Use it as a
-    context manager, or call `close()`.
+    Node process, bundled as the Convex CLI bundles them for a deployment. The
+    database is in memory and starts empty. Use it as a context manager, or
+    call `close()`.
+
+    An app without `_generated/` gets one generated into a cache folder (the
+    app's folder is left alone; `write_generated=True` writes it there instead).
+    An app that cannot load raises `AppLoadError`, whose message starts with
+    `file:line:column:`.
 
     `call_timeout` (seconds, None for no limit): a call, or an `advance()`, that
     runs longer raises `CallTimeoutError`; the database is kept. Only if the Node
@@ -354,7 +371,8 @@ class Playground:
     fields starting with `_`, arguments or return values over 16 MiB).
 
     Functions see only the app's environment variables: `env` (over those of
-    `env_file`, a dotenv file such as `npx convex env list` prints), changed
+    `env_file`, a dotenv file such as `npx convex env list` prints; without one,
+    the app root's `playground.env` if it has one), changed
     later with `set_env()`, plus CONVEX_SITE_URL and CONVEX_CLOUD_URL, which are
     `site_url` (the app's HTTP actions) and `cloud_url` (file uploads and
     downloads), both served on 127.0.0.1.
@@ -362,13 +380,16 @@ class Playground:
 
     def __init__(self, app_dir: str | os.PathLike[str] | None = None, *, enforce_limits: bool = True,
                  node: str = "node", call_timeout: float | None = 300.0, history: int = 10_000,
-                 env: Mapping[str, str] | None = None, env_file: str | os.PathLike[str] | None = None):
-        self.app_dir = Path(app_dir).resolve() if app_dir is not None else DEFAULT_APP
-        if not (self.app_dir / "convex").is_dir():
-            raise PlaygroundError(f"{self.app_dir} is not a Convex app folder: it has no convex/ subfolder")
+                 env: Mapping[str, str] | None = None, env_file: str | os.PathLike[str] | None = None,
+                 write_generated: bool = False):
+        self.app = resolve_app(app_dir if app_dir is not None else DEFAULT_APP)
+        self.app_dir = self.app.root
+        self._write_generated = write_generated
         self._enforce_limits = enforce_limits
         # The app's variables: a dotenv file (e.g. saved with `npx convex env list > .env.convex`), `env` over it.
         self._app_env = _app_variables(env)
+        if env_file is None and (self.app.root / PLAYGROUND_ENV_FILE).is_file():
+            env_file = self.app.root / PLAYGROUND_ENV_FILE  # the app's own values for a local backend
         self._env_file = Path(env_file).resolve() if env_file is not None else None
         if self._env_file is not None and not self._env_file.is_file():
             raise PlaygroundError(f"env_file {self._env_file} does not exist")
@@ -385,7 +406,8 @@ class Playground:
     def start(self) -> None:
         if self._process is not None and self._process.alive:
             return
-        process = SidecarProcess(self.app_dir, _toolchain(), node=self._node, enforce_limits=self._enforce_limits,
+        process = SidecarProcess(self.app, _toolchain(), node=self._node, enforce_limits=self._enforce_limits,
+                                 cache_dir=_cache_dir(), write_generated=self._write_generated,
                                  app_env=self._app_env, env_file=self._env_file, on_event=self._on_event)
         self._process = process
         # Stop the sidecar when this object is collected or Python exits.

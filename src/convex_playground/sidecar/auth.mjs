@@ -23,22 +23,25 @@ let evaluations = 0;
  * providers as plain data, plus a warning for every variable it read that is
  * not set (a deployment refuses to push such a config).
  */
-export async function loadAuthConfig(file) {
-  if (!file) return { configured: false, providers: [], warnings: [] };
+export async function loadAuthConfig(module) {
+  if (!module) return { configured: false, providers: [], warnings: [] };
+  const { source: file, output } = module;
   const missing = new Set();
   const realEnv = process.env;
   // Record reads of unset variables by the config's own code (Node's loaders read some too).
   process.env = new Proxy(realEnv, {
     get(target, name) {
-      if (typeof name === "string" && !(name in target) && new Error().stack.includes(file)) missing.add(name);
+      if (typeof name === "string" && !(name in target) && readByConfig(new Error().stack)) missing.add(name);
       return target[name];
     },
   });
+  // The stack names the bundle, or the source file where a source map applies.
+  const readByConfig = (stack) => stack.includes(output) || stack.includes(file);
   let config;
   try {
     // A fresh module instance each time, so that set_env() is seen.
     evaluations += 1;
-    config = (await import(`${pathToFileURL(file).href}?playground-env=${evaluations}`)).default;
+    config = (await import(`${pathToFileURL(output).href}?playground-env=${evaluations}`)).default;
   } catch (error) {
     throw new Error(`${file}: could not evaluate the auth config: ${error?.message ?? error}`, { cause: error });
   } finally {

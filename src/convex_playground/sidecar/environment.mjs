@@ -57,18 +57,20 @@ export function installAppEnvironment(variables, urls) {
   Object.assign(process.env, variables, { CONVEX_CLOUD_URL: urls.cloudUrl, CONVEX_SITE_URL: urls.siteUrl });
 }
 
-/** `defineApp({ env })` declarations from convex/convex.config.ts ({} when it declares none), and that file. */
-export async function declaredVariables(convexDir) {
-  const file = ["ts", "js", "mts", "mjs"].map((ext) => join(convexDir, `convex.config.${ext}`)).find(existsSync);
-  if (!file) return { file: null, declarations: {} };
+/**
+ * `defineApp({ env })` declarations from convex/convex.config.ts ({} when it declares none), and that file.
+ * `module` is the config's source file and its bundle (loader.mjs), or null when the app has none.
+ */
+export async function declaredVariables(module) {
+  if (!module) return { file: null, declarations: {} };
   let definition;
   try {
-    definition = (await import(pathToFileURL(file).href)).default;
+    definition = (await import(pathToFileURL(module.output).href)).default;
   } catch {
     // A convex.config.ts that does not load is reported where components are loaded.
-    return { file, declarations: {} };
+    return { file: module.source, declarations: {} };
   }
-  return { file, declarations: definition?._env ?? {} };
+  return { file: module.source, declarations: definition?._env ?? {} };
 }
 
 // A declared validator is string-like: v.string(), v.literal("..."), a union of those, maybe v.optional().

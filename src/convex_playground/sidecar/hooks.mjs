@@ -1,8 +1,9 @@
 // Node module hooks for the playground sidecar.
 //
-// 1. resolve: an app folder need not carry its own node_modules. When a bare
-//    specifier ("convex/server") cannot be found from the importing file, it is
+// 1. resolve: the sidecar's own files live outside any node_modules. When a bare
+//    specifier ("convex-test") cannot be found from the importing file, it is
 //    resolved again from the playground's toolchain folder (the guide's snippets/).
+//    (The app's own imports are resolved when loader.mjs bundles it.)
 // 2. load: convex-test keeps its in-memory database class private. The
 //    playground needs it to count the documents a `.filter()` scan reads (as a
 //    real deployment does), so the module is loaded with one extra export line.

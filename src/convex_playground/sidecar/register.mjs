@@ -1,5 +1,4 @@
-// Registers the playground's module hooks. Passed to node with `--import`,
-// after tsx's own hooks, so ours run first and can fall back to tsx/Node.
+// Registers the playground's module hooks. Passed to node with `--import`.
 import { register } from "node:module";
 import { pathToFileURL } from "node:url";
 

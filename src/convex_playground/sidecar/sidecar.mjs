@@ -4,10 +4,13 @@
 // (stdout and stderr stay free for anything the app or Node prints.)
 //
 // Started by convex_playground.Playground as
-//   node --import tsx --import ./register.mjs sidecar.mjs --app APP_DIR --answer-fd N
-import { createWriteStream, existsSync, readdirSync, statSync } from "node:fs";
+//   node --enable-source-maps --import ./register.mjs sidecar.mjs --app APP_DIR --functions DIR
+//        --cache DIR --answer-fd N
+// The app itself is bundled and loaded by loader.mjs.
+import { createWriteStream, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
 import { createInterface } from "node:readline";
-import { join, relative, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import { format } from "node:util";
 import { convexTest } from "convex-test";
@@ -22,6 +25,7 @@ import { appVariablesFromLauncher, checkDeclared, declaredVariables, installAppE
 import { allowRefusedIdentities, runHttpAction, serveRequestsAt } from "./http_actions.mjs";
 import { LoopbackServer } from "./server.mjs";
 import { FileStorage } from "./storage.mjs";
+import { AppLoadError, buildCatalog, loadApp } from "./loader.mjs";
 
 const bootStarted = performance.now();
 
@@ -35,117 +39,71 @@ const enforceLimits = !process.argv.includes("--no-limits");
 if (enforceLimits) installValueLimits();
 const answerFdAt = process.argv.indexOf("--answer-fd");
 const answerFd = answerFdAt === -1 ? 3 : Number(process.argv[answerFdAt + 1]);
-const convexDir = join(appDir, "convex");
+const optionValue = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const toolchain = process.env.CONVEX_PLAYGROUND_TOOLCHAIN; // read before process.env becomes the app's
+
+// A start-up error (the environment, a module, the config) is the first answer, so that Python can say which file and line.
+function failStartup(error) {
+  const known = error instanceof AppLoadError;
+  writeSync(answerFd, JSON.stringify({ id: 0, ok: false, error: {
+    kind: "AppLoadError", message: known ? error.message : String(error?.message ?? error), file: error?.file ?? null, line: error?.line ?? null,
+  } }) + "\n");
+  process.exit(1);
+}
 
 // ---------------------------------------------------------------- environment and loopback URLs
 // The server listens before any app code runs, so that CONVEX_SITE_URL and
 // CONVEX_CLOUD_URL are known; then process.env becomes the app's alone.
 const loopback = new LoopbackServer();
 const urls = await loopback.listen();
-installAppEnvironment(appVariablesFromLauncher(), urls);
-
-// ---------------------------------------------------------------- module discovery
-// Which files are modules follows the Convex CLI: code files under convex/,
-// not type declarations, not tests or other files with extra dots in the name.
-const CODE_FILE = /^[^.]+\.(ts|tsx|js|jsx|mjs|cjs|mts|cts)$/;
-const NOT_FUNCTIONS = new Set(["schema", "auth.config"]);
-
-function listFiles(dir) {
-  const found = [];
-  for (const entry of readdirSync(dir)) {
-    if (entry.startsWith(".") || entry === "node_modules") continue;
-    const path = join(dir, entry);
-    if (statSync(path).isDirectory()) found.push(...listFiles(path));
-    else found.push(path);
-  }
-  return found;
-}
-
-function discoverModules() {
-  if (!existsSync(convexDir)) throw new Error(`${appDir} has no convex/ folder: it is not a Convex app`);
-  const files = listFiles(convexDir);
-  const generated = files.filter((file) => relative(convexDir, file).startsWith(`_generated${sep}`));
-  if (!generated.some((file) => /[\\/]_generated[\\/](api|server)\.js$/.test(file))) {
-    throw new Error(`${convexDir}/_generated is missing api.js/server.js: run \`npx convex codegen\` (or commit _generated)`);
-  }
-  const glob = {};
-  const functionModules = [];
-  for (const file of files) {
-    const base = file.split(sep).pop();
-    const isGenerated = generated.includes(file);
-    if (!isGenerated && !CODE_FILE.test(base)) continue;
-    if (isGenerated && !/\.js$/.test(base)) continue;
-    glob[file] = () => import(pathToFileURL(file).href);
-    const modulePath = relative(convexDir, file).replace(/\.[^.]+$/, "").split(sep).join("/");
-    if (!isGenerated && !NOT_FUNCTIONS.has(modulePath)) functionModules.push({ file, modulePath });
-  }
-  return { glob, functionModules };
-}
-
-function kindOf(exported) {
-  if (typeof exported !== "function" && typeof exported !== "object") return null;
-  if (exported?.isQuery) return "query";
-  if (exported?.isMutation) return "mutation";
-  if (exported?.isAction) return "action";
-  if (exported?.isHttp) return "httpAction";
-  return null;
-}
-
-async function buildCatalog(functionModules) {
-  const catalog = new Map();
-  for (const { file, modulePath } of functionModules) {
-    let module;
-    try {
-      module = await import(pathToFileURL(file).href);
-    } catch (error) {
-      throw new Error(`could not load convex/${relative(convexDir, file)}: ${error?.stack ?? error}`);
-    }
-    if (enforceLimits) guardFunctionValues(module, modulePath);
-    for (const [exportName, exported] of Object.entries(module)) {
-      const kind = kindOf(exported);
-      if (kind === null || kind === "httpAction") continue;
-      const name = exportName === "default" ? modulePath : `${modulePath}:${exportName}`;
-      catalog.set(name, {
-        name,
-        kind,
-        visibility: exported.isInternal ? "internal" : "public",
-        args: safeJson(() => JSON.parse(exported.exportArgs())),
-        returns: safeJson(() => JSON.parse(exported.exportReturns())),
-      });
-    }
-  }
-  return catalog;
-}
-
-function safeJson(read) {
-  try {
-    return read();
-  } catch {
-    return null;
-  }
+try {
+  installAppEnvironment(appVariablesFromLauncher(), urls);
+} catch (error) {
+  failStartup(error);
 }
 
 // ---------------------------------------------------------------- the backend
-const { glob, functionModules } = discoverModules();
-const schemaFile = Object.keys(glob).find((file) => /[\\/]convex[\\/]schema\.[^.\\/]+$/.test(file) && !file.includes("_generated"));
-const schema = schemaFile ? (await import(pathToFileURL(schemaFile).href)).default : undefined;
-const catalog = await buildCatalog(functionModules);
-const { file: appConfigFile, declarations: declaredEnv } = await declaredVariables(convexDir);
-checkDeclared(declaredEnv, process.env, appConfigFile);
-const authConfigFile = ["ts", "js", "mts", "mjs"].map((ext) => join(convexDir, `auth.config.${ext}`)).find(existsSync);
-let auth = await loadAuthConfig(authConfigFile);
-const httpFile = Object.keys(glob).find((file) => /[\\/]convex[\\/]http\.[^.\\/]+$/.test(file) && !file.includes("_generated"));
+let loaded;
+let catalog;
+let declaredEnv;
+let authConfig;
+let auth;
+try {
+  loaded = await loadApp({
+    appRoot: appDir,
+    functionsDir: optionValue("--functions") ?? `${appDir}/convex`,
+    cacheDir: optionValue("--cache") ?? join(tmpdir(), "convex-playground"),
+    toolchain,
+    writeGenerated: process.argv.includes("--write-generated"),
+  });
+  catalog = await buildCatalog(loaded.functionModules, appDir);
+  if (enforceLimits) {
+    for (const { output, modulePath } of loaded.functionModules) guardFunctionValues(await import(pathToFileURL(output).href), modulePath);
+  }
+  const declared = await declaredVariables(loaded.configModule("convex.config"));
+  declaredEnv = declared.declarations;
+  checkDeclared(declaredEnv, process.env, declared.file && relative(appDir, declared.file));
+  authConfig = loaded.configModule("auth.config");
+  auth = await loadAuthConfig(authConfig);
+} catch (error) {
+  failStartup(error);
+}
+const { schema, glob } = loaded;
 
-const newBackend = () => convexTest({ schema, modules: glob, transactionLimits: enforceLimits });
+const newBackend = () => {
+  const backend = convexTest({ schema, modules: glob, transactionLimits: enforceLimits });
+  for (const component of loaded.components) backend.registerComponent(component.path, component.schema, component.glob);
+  return backend;
+};
 let t = newBackend();
 
-const cronsModule = functionModules.find(({ modulePath }) => modulePath === "crons");
+const cronsModule = loaded.functionModules.find(({ modulePath }) => modulePath === "crons");
 
 /** The app's crons, checked as a deployment checks them when they are pushed. */
 async function loadCrons() {
   if (cronsModule === undefined) return [];
-  const where = `convex/${relative(convexDir, cronsModule.file)}`;
-  const crons = readCrons(await import(pathToFileURL(cronsModule.file).href), where)
+  const where = relative(appDir, cronsModule.file);
+  const crons = readCrons(await import(pathToFileURL(cronsModule.output).href), where)
     .map((cron) => ({ ...cron, args: jsonToConvex(cron.args) }));
   for (const cron of crons) {
     const kind = catalog.get(normaliseName(cron.functionName))?.kind;
@@ -155,7 +113,7 @@ async function loadCrons() {
   }
   return crons;
 }
-const cronJobs = await loadCrons();
+const cronJobs = await loadCrons().catch(failStartup);
 
 // Files and HTTP actions on loopback (storage.mjs, http_actions.mjs).
 const storage = new FileStorage(() => t);
@@ -253,7 +211,7 @@ async function runObserved(fn) {
 let httpRouter = null;
 const httpEnvironment = {
   auth: () => auth,
-  router: async () => (httpFile ? (httpRouter ??= (await import(pathToFileURL(httpFile).href)).default ?? null) : null),
+  router: async () => (httpRouter ??= (await loaded.importModule("http"))?.default ?? null),
   accessorFor,
   observe: runObserved,
   toJson,
@@ -415,7 +373,7 @@ const handlers = {
     } catch (error) {
       throw new RequestError("BadRequest", error.message);
     }
-    auth = await loadAuthConfig(authConfigFile); // a deployment re-reads auth.config.ts on its next push
+    auth = await loadAuthConfig(authConfig); // a deployment re-reads auth.config.ts on its next push
     return { env: { ...process.env }, auth };
   },
 
