@@ -57,7 +57,7 @@ def scratch_app(name: str, source: str | os.PathLike[str] | None = None):
     from pathlib import Path
 
     from convex_playground import Playground
-    from convex_playground.playground import DEFAULT_APP, REPO_ROOT
+    from convex_playground.playground import DEFAULT_APP, PLAYGROUND_ENV_FILE, REPO_ROOT
 
     origin = Path(source) if source is not None else DEFAULT_APP
     target = REPO_ROOT / "build" / "scratch" / name
@@ -65,6 +65,8 @@ def scratch_app(name: str, source: str | os.PathLike[str] | None = None):
         shutil.rmtree(target)
     shutil.copytree(origin / "convex", target / "convex", ignore=shutil.ignore_patterns("node_modules", "*.test.ts"))
     (target / "package.json").write_text('{"type": "module", "private": true}\n')
+    if (origin / PLAYGROUND_ENV_FILE).is_file():  # the values the app's declared variables take locally
+        shutil.copy(origin / PLAYGROUND_ENV_FILE, target / PLAYGROUND_ENV_FILE)
     return target, Playground(target)
 
 
