@@ -14,6 +14,7 @@ from .errors import (
     InternalFunctionError,
     PlaygroundError,
     SidecarDiedError,
+    SubscriptionDroppedError,
     UnknownFunctionError,
 )
 from .playground import (
@@ -27,10 +28,12 @@ from .playground import (
     identity_from_token,
 )
 from .records import CallRecord, LogLine, Metrics
+from .subscriptions import QuerySetSubscription
 
 __all__ = [
     "AdminClient", "ArgumentValidationError", "CallRecord", "ConvexError", "FunctionError", "FunctionInfo",
     "HttpResponse", "InternalFunctionError", "LogLine", "Metrics", "Playground", "PlaygroundClient",
-    "PlaygroundError", "ScheduledRun", "SidecarDiedError", "Subscription", "UnknownFunctionError", "connect",
+    "PlaygroundError", "QuerySetSubscription", "ScheduledRun", "SidecarDiedError", "Subscription",
+    "SubscriptionDroppedError", "UnknownFunctionError", "connect",
     "default_playground", "identity_from_token", "using_real_deployment",
 ]

@@ -6,8 +6,9 @@
         print(alice.last_call.metrics.documents_written)
 
 The clients have the method names and errors of the official `convex.ConvexClient`
-(`query`, `mutation`, `action`, `subscribe`, `set_auth`, `clear_auth`), so code
-written against a playground client runs against a real deployment too.
+(`query`, `mutation`, `action`, `subscribe`, `watch_all`, `set_auth`, `clear_auth`,
+`set_admin_auth`), so code written against a playground client runs against a real
+deployment too (errors.py says what each failure raises, there and here).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import threading
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Mapping
 
 from convex.values import coerce_args_to_convex, convex_to_json, json_to_convex
 
@@ -35,6 +36,7 @@ from .errors import (
     UnknownFunctionError,
 )
 from .records import CallRecord, LogLine, Metrics
+from .subscriptions import QuerySetSubscription, Subscription, _Waiters
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_APP = REPO_ROOT / "snippets"
@@ -133,74 +135,6 @@ class HttpResponse:
         return json.loads(self.text)
 
 
-class Subscription:
-    """A live query. Iterating yields each new result as it arrives.
-
-    The first item is the current result. After that, an item arrives when a
-    committed write (a mutation, an action's mutations, a scheduled function, an
-    admin write) changes the query's result; a write that leaves it unchanged
-    yields nothing. Because a notebook is single-threaded, iteration does not
-    block: `for value in sub` yields what has arrived so far and stops. Use
-    `next_value(timeout=...)` to wait for one from another thread.
-    """
-
-    def __init__(self, playground: "Playground", sub_id: str, name: str, args: Any):
-        self._playground = playground
-        self.id = sub_id
-        self.name = name
-        self.args = args
-        self._pending: collections.deque[tuple[str, Any]] = collections.deque()
-        self._ready = threading.Condition()
-        self.current: Any = None
-        self.updates = 0
-        self.active = True
-
-    def _deliver(self, update: dict) -> None:
-        with self._ready:
-            if "error" in update:
-                self._pending.append(("error", update["error"]))
-            else:
-                value = json_to_convex(update["value"])
-                self.current = value
-                self._pending.append(("value", value))
-            self.updates += 1
-            self._ready.notify_all()
-
-    def _pop(self) -> Any:
-        kind, payload = self._pending.popleft()
-        if kind == "error":
-            _raise_for(payload)
-        return payload
-
-    def __iter__(self) -> Iterator[Any]:
-        return self
-
-    def __next__(self) -> Any:
-        with self._ready:
-            if not self._pending:
-                raise StopIteration
-            return self._pop()
-
-    def pending(self) -> int:
-        """How many results have arrived and not been taken yet."""
-        return len(self._pending)
-
-    def next_value(self, timeout: float | None = None) -> Any:
-        """Waits for the next result, up to `timeout` seconds (TimeoutError after)."""
-        with self._ready:
-            if not self._ready.wait_for(lambda: bool(self._pending), timeout=timeout):
-                raise TimeoutError(f"no new result for {self.name} within {timeout} s")
-            return self._pop()
-
-    def unsubscribe(self) -> None:
-        if self.active:
-            self.active = False
-            self._playground._unsubscribe(self)
-
-    def __repr__(self) -> str:
-        return f"<Subscription {self.name} {self.args!r}: {self.pending()} pending, {self.updates} updates>"
-
-
 class PlaygroundClient:
     """A client as a browser or server would hold one: public functions only."""
 
@@ -210,14 +144,35 @@ class PlaygroundClient:
         self._playground = playground
         self._identity = identity_from_token(identity) if identity else None
         self.last_call: CallRecord | None = None
+        self._subscriptions: weakref.WeakValueDictionary[str, Subscription] = weakref.WeakValueDictionary()
+        # watch_all(): a counter of changes to this client's live results, and who waits for the next one.
+        self._changed = threading.Condition()
+        self._changes = 0
+        self._change_waiters = _Waiters()
 
     # -- auth, as convex.ConvexClient
-    def set_auth(self, token: str | Identity) -> None:
-        """Acts as the user a JWT (or a dict of claims) describes."""
-        self._identity = identity_from_token(token)
+    def set_auth(self, token: str | Identity | None) -> None:
+        """Acts as the user a JWT (or a dict of claims) describes; `None` signs out.
+
+        Live subscriptions of this client run again as the new identity and
+        yield if their result changed, as on a deployment.
+        """
+        self._identity = identity_from_token(token) if token is not None else None
+        self._reauthenticate()
 
     def clear_auth(self) -> None:
+        self.set_auth(None)
+
+    def set_admin_auth(self, admin_key: str) -> None:
+        """Acts with a deployment's admin key: internal functions become callable, with no user identity.
+
+        The playground has no keys to check: any non-empty string is accepted.
+        """
+        if not isinstance(admin_key, str) or not admin_key:
+            raise ValueError("set_admin_auth() takes an admin key: a non-empty string")
+        self._admin = True
         self._identity = None
+        self._reauthenticate()
 
     @property
     def identity(self) -> dict[str, Any] | None:
@@ -234,7 +189,36 @@ class PlaygroundClient:
         return self._call("action", name, args)
 
     def subscribe(self, name: str, args: Mapping[str, Any] | None = None) -> Subscription:
-        return self._playground._subscribe(name, args, self._identity)
+        """A live query: `next()` gives its first result, then blocks until the result changes."""
+        subscription = self._playground._subscribe(self, name, args)
+        self._subscriptions[subscription.id] = subscription
+        self._note_change()
+        return subscription
+
+    def watch_all(self) -> QuerySetSubscription:
+        """Each item maps every live subscription's id to its latest result; one arrives per change."""
+        return QuerySetSubscription(self)
+
+    # -- live queries (internal)
+    def _live_subscriptions(self) -> list[Subscription]:
+        return sorted((sub for sub in list(self._subscriptions.values()) if sub.active), key=lambda sub: int(sub.id[1:]))
+
+    def _note_change(self) -> None:
+        with self._changed:
+            self._changes += 1
+            self._changed.notify_all()
+            self._change_waiters.wake()
+
+    def _forget(self, subscription: Subscription) -> None:
+        self._subscriptions.pop(subscription.id, None)
+        self._playground._unsubscribe(subscription)
+        self._note_change()
+
+    def _reauthenticate(self) -> None:
+        live = [sub.id for sub in self._live_subscriptions()]
+        if live:
+            self._playground._dispatch(self._playground._result(self._playground._request(
+                "reauth", subIds=live, identity=self._identity))["updates"])
 
     def _call(self, kind: str, name: str, args: Mapping[str, Any] | None) -> Any:
         answer = self._playground._request(
@@ -342,7 +326,7 @@ class Playground:
         for ref in list(self._subscriptions.values()):
             sub = ref()
             if sub is not None:
-                sub.active = False
+                sub._drop()
         self._subscriptions.clear()
 
     def restart(self) -> None:
@@ -406,12 +390,19 @@ class Playground:
     def reset(self) -> None:
         """Empties the database and drops every subscription; the sidecar keeps running."""
         self._result(self._request("reset"))
-        for ref in self._subscriptions.values():
+        for ref in list(self._subscriptions.values()):
             sub = ref()
             if sub is not None:
-                sub.active = False
+                sub._drop()
         self._subscriptions.clear()
         self.calls.clear()
+
+    def live_queries(self) -> list[dict[str, Any]]:
+        """Every live subscription with how many times its query has run (once to start, then once
+        per re-run). A deployment re-runs a query only when a write touches what it read; so does
+        the playground, so this shows what a subscription costs."""
+        queries = self._result(self._request("liveQueries"))["queries"]
+        return [{"id": q["id"], "name": q["name"], "runs": int(q["runs"])} for q in queries]
 
     def bench_in_node(self, kind: str, name: str, args: Mapping[str, Any] | None = None, count: int = 100) -> list[float]:
         """Milliseconds per call for `count` calls made inside Node, straight on convex-test (for benchmarks)."""
@@ -426,7 +417,11 @@ class Playground:
     def _request(self, op: str, **fields: Any) -> dict:
         if self._process is None:
             raise PlaygroundError("this playground is closed; call start() or restart()")
-        return self._process.request(op, timeout=self._call_timeout, **fields)
+        answer = self._process.request(op, timeout=self._call_timeout, **fields)
+        # Live results a request changed but did not report in its own result (see sidecar.mjs).
+        if "updates" in answer:
+            self._dispatch(answer["updates"])
+        return answer
 
     @staticmethod
     def _result(answer: dict) -> dict:
@@ -445,10 +440,11 @@ class Playground:
             if sub is not None and sub.active:
                 sub._deliver(update)
 
-    def _subscribe(self, name: str, args: Mapping[str, Any] | None, identity: Identity | None) -> Subscription:
+    def _subscribe(self, client: PlaygroundClient, name: str, args: Mapping[str, Any] | None) -> Subscription:
         sub_id = f"s{next(self._sub_ids)}"
-        result = self._result(self._request("subscribe", subId=sub_id, name=name, args=_to_wire(args), identity=identity))
-        subscription = Subscription(self, sub_id, name, dict(args or {}))
+        result = self._result(self._request("subscribe", subId=sub_id, name=name, args=_to_wire(args),
+                                            identity=client._identity, admin=client._admin))
+        subscription = Subscription(client, sub_id, name, dict(args or {}), _raise_for)
         self._subscriptions[sub_id] = weakref.ref(subscription, lambda _ref, sid=sub_id: self._forget(sid))
         subscription._deliver(result)
         return subscription

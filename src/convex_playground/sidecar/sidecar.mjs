@@ -5,7 +5,7 @@
 //
 // Started by convex_playground.Playground as
 //   node --import tsx --import ./register.mjs sidecar.mjs --app APP_DIR --answer-fd N
-import { createWriteStream, existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync, writeSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { join, relative, sep } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -15,6 +15,7 @@ import { convexTest } from "convex-test";
 import { makeFunctionReference } from "convex/server";
 import { convexToJson, jsonToConvex } from "convex/values";
 import { measure } from "./instrument.mjs";
+import { LiveQueries } from "./subscriptions.mjs";
 
 const bootStarted = performance.now();
 const realNow = () => Math.round(performance.timeOrigin + performance.now());
@@ -172,8 +173,8 @@ const PLURAL = { query: "queries", mutation: "mutations", action: "actions" };
 function resolveFunction(name, kind, admin) {
   const canonical = normaliseName(name);
   const entry = catalog.get(canonical);
-  const visible = [...catalog.values()].filter((fn) => admin || fn.visibility === "public");
   if (entry === undefined || (!admin && entry.visibility === "internal")) {
+    const visible = [...catalog.values()].filter((fn) => admin || fn.visibility === "public");
     const known = visible.filter((fn) => fn.kind === kind).map((fn) => fn.name).sort();
     const why = entry === undefined
       ? `There is no function "${name}" in this app.`
@@ -204,27 +205,14 @@ async function runObserved(fn) {
 }
 
 // ---------------------------------------------------------------- subscriptions
-const subscriptions = new Map(); // id -> { name, args, identity, last }
+const liveQueries = new LiveQueries(async (query) => {
+  const ref = makeFunctionReference(query.name);
+  const { value, error } = await measure(() => accessorFor(query.identity).query(ref, query.args));
+  return error === undefined ? { value: toJson(value) } : { error: describeError(error, query.name) };
+});
 
-async function evaluateSubscription(sub) {
-  const ref = makeFunctionReference(sub.name);
-  const { value, error } = await measure(() => accessorFor(sub.identity).query(ref, sub.args));
-  return error === undefined ? { value: toJson(value) } : { error: describeError(error, sub.name) };
-}
-
-/** Re-runs every subscribed query and reports the ones whose result changed. */
-async function refreshSubscriptions() {
-  const updates = [];
-  for (const [id, sub] of subscriptions) {
-    const result = await evaluateSubscription(sub);
-    const serialised = JSON.stringify(result);
-    if (serialised !== sub.last) {
-      sub.last = serialised;
-      updates.push({ id, ...result });
-    }
-  }
-  return updates;
-}
+/** Re-runs the subscribed queries that committed writes touched and reports the ones whose result changed. */
+const refreshSubscriptions = () => liveQueries.refresh();
 
 // ---------------------------------------------------------------- scheduler
 async function scheduledFunctions() {
@@ -297,19 +285,25 @@ const handlers = {
     return { ...report, value: toJson(outcome.value) };
   },
 
-  async subscribe({ subId, name, args, identity }) {
-    const entry = resolveFunction(name, "query", false);
+  async subscribe({ subId, name, args, identity, admin }) {
+    const entry = resolveFunction(name, "query", Boolean(admin));
     syncClock();
-    const sub = { name: entry.name, args: jsonToConvex(args ?? {}), identity };
-    const result = await evaluateSubscription(sub);
-    sub.last = JSON.stringify(result);
-    subscriptions.set(subId, sub);
-    return result;
+    return liveQueries.add(subId, { name: entry.name, args: jsonToConvex(args ?? {}), identity });
   },
 
   async unsubscribe({ subId }) {
-    subscriptions.delete(subId);
+    liveQueries.remove(subId);
     return {};
+  },
+
+  async liveQueries() {
+    return { queries: liveQueries.describe() };
+  },
+
+  // A client's set_auth / clear_auth / set_admin_auth: its live queries run again as the new identity.
+  async reauth({ subIds, identity }) {
+    syncClock();
+    return { updates: await liveQueries.reauthenticate(subIds ?? [], identity ?? null) };
   },
 
   async advance({ ms }) {
@@ -368,14 +362,18 @@ const handlers = {
 
   async reset() {
     t = newBackend();
-    subscriptions.clear();
+    liveQueries.clear();
     return {};
   },
 };
 
 // ---------------------------------------------------------------- the loop
-const out = createWriteStream(null, { fd: answerFd });
-const reply = (message) => out.write(JSON.stringify(message) + "\n");
+// A synchronous write: a write stream would hand each answer to libuv's thread
+// pool first, which adds a thread switch to every call.
+function reply(message) {
+  const bytes = Buffer.from(JSON.stringify(message) + "\n");
+  for (let written = 0; written < bytes.length; ) written += writeSync(answerFd, bytes, written);
+}
 
 const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
 lines.on("close", () => process.exit(0)); // the Python side went away: so do we
@@ -393,7 +391,13 @@ lines.on("line", (line) => {
     const handler = handlers[request.op];
     try {
       if (!handler) throw new RequestError("BadRequest", `unknown op "${request.op}"`);
-      reply({ id: request.id, ok: true, result: await handler(request.args ?? {}) });
+      const result = await handler(request.args ?? {});
+      // Whatever the request committed reaches the live queries it touched, whether
+      // or not its handler refreshed them (the answer's own `updates` come first).
+      const late = await refreshSubscriptions();
+      if (late.length === 0) reply({ id: request.id, ok: true, result });
+      else if (Array.isArray(result?.updates)) reply({ id: request.id, ok: true, result: { ...result, updates: [...result.updates, ...late] } });
+      else reply({ id: request.id, ok: true, result, updates: late });
     } catch (error) {
       reply({ id: request.id, ok: false, error: describeError(error, request.args?.name ?? null) });
     }
