@@ -5,6 +5,8 @@ Prints
   1. playground start-up time;
   2. round-trip latency (median, p95) and mutations/s of calls from Python,
      beside the same calls made straight on convex-test inside Node, as a ratio;
+  2b. what live subscriptions add to a mutation: none, 20 on data the mutation
+     does not touch (none re-runs), 20 on data it does (all re-run);
   3. site build time, cold (no notebook cache) and cached;
   4. each notebook's execution time in a fresh kernel;
   5. the link checker benchmark, when scripts/bench_links.py is present.
@@ -29,6 +31,8 @@ from convex_playground import Playground  # noqa: E402
 from guide_tools import notebooks  # noqa: E402
 
 TINY_APP = REPO / "tests" / "fixtures" / "tiny_app"
+CLIENT_APP = REPO / "tests" / "fixtures" / "client_app"
+BENCH_IDENTITY = {"subject": "bench"}
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -57,20 +61,20 @@ def bench_startup(runs: int) -> None:
 def bench_round_trips(count: int) -> None:
     rows = []
     with Playground(TINY_APP) as pg:
-        client = pg.client({"subject": "bench"})
+        client = pg.client(BENCH_IDENTITY)
         pg.admin().insert("tasks", [{"text": f"t{i}", "priority": i % 10, "done": False} for i in range(100)])
         cases = [("query", "tasks:urgentByIndex", {"min": 9}), ("mutation", "tasks:add", {"text": "x", "priority": 1})]
         for kind, name, args in cases:
             call = getattr(client, kind)
             for _ in range(20):  # warm up both paths
                 call(name, args)
-            pg.bench_in_node(kind, name, args, 20)
+            pg.bench_in_node(kind, name, args, 20, identity=BENCH_IDENTITY)
             python_ms = []
             for _ in range(count):
                 started = time.perf_counter()
                 call(name, args)
                 python_ms.append((time.perf_counter() - started) * 1000)
-            node_ms = pg.bench_in_node(kind, name, args, count)
+            node_ms = pg.bench_in_node(kind, name, args, count, identity=BENCH_IDENTITY)
             py_med, node_med = statistics.median(python_ms), statistics.median(node_ms)
             rows.append([f"{kind} {name}", f"{py_med:.3f}", f"{percentile(python_ms, .95):.3f}",
                          f"{node_med:.3f}", f"{percentile(node_ms, .95):.3f}", f"{py_med / node_med:.1f}x",
@@ -78,6 +82,39 @@ def bench_round_trips(count: int) -> None:
     print(f"\nround trips ({count} calls each; ms)")
     print(table(["call", "python median", "python p95", "node median", "node p95", "ratio", "python calls/s",
                  "node calls/s"], rows))
+
+
+def bench_live_queries(count: int) -> None:
+    """One mutation (a message sent to one channel) timed with no live query, then with 20."""
+    with Playground(CLIENT_APP) as pg:
+        admin = pg.admin()
+        channels = admin.insert("channels", [{"name": f"channel {i}"} for i in range(21)])
+        admin.insert("messages", [{"channelId": c, "author": "seed", "body": f"m{i}"} for c in channels for i in range(10)])
+        written, others = channels[0], channels[1:]
+        sender = pg.client(BENCH_IDENTITY)
+
+        def time_sends() -> list[float]:
+            for _ in range(20):  # warm up
+                sender.mutation("messages:send", {"channelId": written, "body": "warm-up"})
+            timings = []
+            for _ in range(count):
+                started = time.perf_counter()
+                sender.mutation("messages:send", {"channelId": written, "body": "hello"})
+                timings.append((time.perf_counter() - started) * 1000)
+            return timings
+
+        cases = [("no live queries", time_sends())]
+        watchers = [pg.client().subscribe("messages:list", {"channelId": c}) for c in others]
+        cases.append(("20 live queries on other channels", time_sends()))
+        for watcher in watchers:
+            watcher.unsubscribe()
+        watchers = [pg.client().subscribe("messages:countAll") for _ in others]
+        cases.append(("20 live table scans (all re-run)", time_sends()))
+    base = statistics.median(cases[0][1])
+    print(f"\nmutation messages:send with live subscriptions ({count} calls each; ms)")
+    print(table(["case", "median", "p95", "vs none"],
+                [[label, f"{statistics.median(ms):.3f}", f"{percentile(ms, .95):.3f}",
+                  f"{statistics.median(ms) / base:.2f}x"] for label, ms in cases]))
 
 
 def bench_site() -> None:
@@ -127,6 +164,7 @@ def main() -> None:
         bench_startup(5)
     if "roundtrip" not in args.skip:
         bench_round_trips(args.calls)
+        bench_live_queries(min(args.calls, 300))
     if "site" not in args.skip:
         bench_site()
     if "notebooks" not in args.skip:

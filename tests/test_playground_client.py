@@ -348,3 +348,21 @@ def test_closed_playground_refuses_live_query_listing():
     pg.close()
     with pytest.raises(PlaygroundError):
         pg.live_queries()
+
+
+def test_a_subscription_garbage_collected_without_unsubscribe_stops_running(pg):
+    import gc
+
+    feed = pg.client().subscribe("messages:countAll")
+    assert [q["id"] for q in pg.live_queries()] == [feed.id]
+    del feed
+    gc.collect()
+    assert pg.live_queries() == []
+
+
+def test_the_client_apps_generated_code_is_what_codegen_writes():
+    import subprocess
+
+    result = subprocess.run(["node", "tools/codegen.mjs", "--app", str(CLIENT_APP), "--check"],
+                            cwd=REPO / "snippets", capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -156,11 +156,13 @@ class SidecarProcess:
             if not self.alive or self.process.stdin is None:
                 raise self._died(doing)
             request_id = next(self._ids)
-            line = json.dumps({"id": request_id, "op": op, "args": fields}) + "\n"
+            line = (json.dumps({"id": request_id, "op": op, "args": fields}) + "\n").encode("utf-8")
             try:
-                self.process.stdin.write(line.encode("utf-8"))
-                self.process.stdin.flush()
-            except (BrokenPipeError, ValueError):
+                # Straight to the pipe: one system call, no buffered layer to flush.
+                sent = 0
+                while sent < len(line):
+                    sent += os.write(self.process.stdin.fileno(), line[sent:])
+            except (BrokenPipeError, ValueError, OSError):
                 raise self._died(doing) from None
             answer = self._next_answer(timeout, doing)
         if answer.get("id") != request_id:

@@ -27,6 +27,7 @@ from typing import Any, Mapping
 from convex.values import coerce_args_to_convex, convex_to_json, json_to_convex
 
 from ._process import SidecarProcess
+from ._wire import from_wire
 from .errors import (
     ArgumentValidationError,
     ConvexError,
@@ -238,7 +239,7 @@ class PlaygroundClient:
         self._playground._record(record, result.get("updates", []))
         if error is not None:
             _raise_for(error)
-        return json_to_convex(result["value"])
+        return from_wire(result["value"])
 
 
 class AdminClient(PlaygroundClient):
@@ -301,6 +302,7 @@ class Playground:
         self.calls: collections.deque[CallRecord] = collections.deque(maxlen=history)
         self._subscriptions: dict[str, weakref.ReferenceType[Subscription]] = {}
         self._sub_ids = itertools.count(1)
+        self._abandoned: list[str] = []  # subscriptions the garbage collector freed, not yet dropped by the sidecar
         self._process: SidecarProcess | None = None
         self._finalizer: weakref.finalize | None = None
         self.start()
@@ -404,9 +406,11 @@ class Playground:
         queries = self._result(self._request("liveQueries"))["queries"]
         return [{"id": q["id"], "name": q["name"], "runs": int(q["runs"])} for q in queries]
 
-    def bench_in_node(self, kind: str, name: str, args: Mapping[str, Any] | None = None, count: int = 100) -> list[float]:
+    def bench_in_node(self, kind: str, name: str, args: Mapping[str, Any] | None = None, count: int = 100,
+                      identity: str | Identity | None = None) -> list[float]:
         """Milliseconds per call for `count` calls made inside Node, straight on convex-test (for benchmarks)."""
-        result = self._result(self._request("bench", kind=kind, name=name, args=_to_wire(args), count=count))
+        result = self._result(self._request("bench", kind=kind, name=name, args=_to_wire(args), count=count,
+                                            identity=identity_from_token(identity) if identity else None))
         return [float(ms) for ms in result["timings"]]
 
     def call_rows(self) -> list[dict[str, Any]]:
@@ -417,6 +421,8 @@ class Playground:
     def _request(self, op: str, **fields: Any) -> dict:
         if self._process is None:
             raise PlaygroundError("this playground is closed; call start() or restart()")
+        while self._abandoned:
+            self._process.request("unsubscribe", timeout=self._call_timeout, subId=self._abandoned.pop())
         answer = self._process.request(op, timeout=self._call_timeout, **fields)
         # Live results a request changed but did not report in its own result (see sidecar.mjs).
         if "updates" in answer:
@@ -445,7 +451,7 @@ class Playground:
         result = self._result(self._request("subscribe", subId=sub_id, name=name, args=_to_wire(args),
                                             identity=client._identity, admin=client._admin))
         subscription = Subscription(client, sub_id, name, dict(args or {}), _raise_for)
-        self._subscriptions[sub_id] = weakref.ref(subscription, lambda _ref, sid=sub_id: self._forget(sid))
+        self._subscriptions[sub_id] = weakref.ref(subscription, lambda _ref, sid=sub_id: self._abandon(sid))
         subscription._deliver(result)
         return subscription
 
@@ -456,6 +462,12 @@ class Playground:
                 self._request("unsubscribe", subId=sub_id)
             except PlaygroundError:
                 pass
+
+    def _abandon(self, sub_id: str) -> None:
+        # The garbage collector can free a subscription in the middle of a request on
+        # this very thread, so only note it here: the next request tells the sidecar.
+        self._subscriptions.pop(sub_id, None)
+        self._abandoned.append(sub_id)
 
     def _unsubscribe(self, subscription: Subscription) -> None:
         self._forget(subscription.id)

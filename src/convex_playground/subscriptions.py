@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from convex.values import json_to_convex
 
+from ._wire import from_wire
 from .errors import ConvexError, SubscriptionDroppedError
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ class Subscription:
             if "error" in update:
                 entry = ("error", update["error"])
             else:
-                value = json_to_convex(update["value"])
+                value = from_wire(update["value"])
                 self.current = value
                 entry = ("value", value)
             self._pending.append(entry)

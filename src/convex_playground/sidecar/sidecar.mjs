@@ -345,15 +345,16 @@ const handlers = {
   },
 
   // For `make bench`: the same call made `count` times straight on convex-test,
-  // inside Node, without the JSON round trip, to compare with calls from Python.
-  async bench({ kind, name, args, count }) {
+  // inside Node, without the JSON round trip, to compare with calls from Python
+  // (as the same identity, so both sides pay for it).
+  async bench({ kind, name, args, count, identity }) {
     const entry = resolveFunction(name, kind, true);
     const ref = makeFunctionReference(entry.name);
     const input = jsonToConvex(args ?? {});
     const timings = [];
     for (let i = 0; i < count; i++) {
       const started = performance.now();
-      await t[kind](ref, input);
+      await accessorFor(identity)[kind](ref, input);
       timings.push(performance.now() - started);
     }
     await refreshSubscriptions();
