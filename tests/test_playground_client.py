@@ -114,6 +114,7 @@ def test_set_admin_auth_lets_a_client_call_internal_functions(pg):
         client.query("messages:secretCount")
     client.set_admin_auth("any-admin-key")
     assert client.query("messages:secretCount") == 0
+    assert next(client.subscribe("messages:secretCount")) == 0  # admin subscriptions may watch internal queries
     assert client.identity is None  # an admin key acts as no user
     with pytest.raises(ValueError, match="admin key"):
         pg.client().set_admin_auth("")
@@ -190,14 +191,15 @@ def test_a_failing_live_query_raises_then_recovers(pg):
 def test_using_a_subscription_after_unsubscribe_raises(pg):
     channel = pg.admin().insert("channels", {"name": "general"})
     feed = pg.client().subscribe("messages:list", {"channelId": channel})
+    feed_id = feed.id
     feed.unsubscribe()
     assert feed.invalidated
     pg.client().mutation("messages:send", {"channelId": channel, "body": "unheard"})
-    for use in (lambda: next(feed), feed.drain, feed.unsubscribe):
+    for use in (lambda: next(feed), lambda: feed.id, feed.drain, feed.unsubscribe):
         with pytest.raises(SubscriptionDroppedError, match="dropped") as caught:
             use()
         assert not isinstance(caught.value, RuntimeError)  # the official client raises a plain Exception
-    assert all(q["id"] != feed.id for q in pg.live_queries())
+    assert all(q["id"] != feed_id for q in pg.live_queries())
 
 
 def test_a_blocked_next_is_released_by_unsubscribe(pg):
@@ -227,6 +229,12 @@ def test_watch_all_maps_each_subscription_to_its_latest_result(pg):
     assert next(watch) == {feed.id: ["hello"], name.id: "general"}
     feed.unsubscribe()
     assert next(watch) == {name.id: "general"}  # the set changed: one query fewer
+    assert asyncio.run(asyncio.wait_for(later_change_seen_by(watch, client, channel), timeout=30))[name.id] == "renamed"
+
+
+async def later_change_seen_by(watch, client, channel):
+    asyncio.get_running_loop().call_later(0.05, lambda: client.mutation("messages:renameChannel", {"channelId": channel, "name": "renamed"}))
+    return await watch.__anext__()
 
 
 # ---------------------------------------------------------------- read sets: who re-runs

@@ -192,7 +192,7 @@ class PlaygroundClient:
     def subscribe(self, name: str, args: Mapping[str, Any] | None = None) -> Subscription:
         """A live query: `next()` gives its first result, then blocks until the result changes."""
         subscription = self._playground._subscribe(self, name, args)
-        self._subscriptions[subscription.id] = subscription
+        self._subscriptions[subscription._id] = subscription
         self._note_change()
         return subscription
 
@@ -202,7 +202,7 @@ class PlaygroundClient:
 
     # -- live queries (internal)
     def _live_subscriptions(self) -> list[Subscription]:
-        return sorted((sub for sub in list(self._subscriptions.values()) if sub.active), key=lambda sub: int(sub.id[1:]))
+        return sorted((sub for sub in list(self._subscriptions.values()) if sub.active), key=lambda sub: int(sub._id[1:]))
 
     def _note_change(self) -> None:
         with self._changed:
@@ -211,12 +211,12 @@ class PlaygroundClient:
             self._change_waiters.wake()
 
     def _forget(self, subscription: Subscription) -> None:
-        self._subscriptions.pop(subscription.id, None)
+        self._subscriptions.pop(subscription._id, None)
         self._playground._unsubscribe(subscription)
         self._note_change()
 
     def _reauthenticate(self) -> None:
-        live = [sub.id for sub in self._live_subscriptions()]
+        live = [sub._id for sub in self._live_subscriptions()]
         if live:
             self._playground._dispatch(self._playground._result(self._playground._request(
                 "reauth", subIds=live, identity=self._identity))["updates"])
@@ -470,7 +470,7 @@ class Playground:
         self._abandoned.append(sub_id)
 
     def _unsubscribe(self, subscription: Subscription) -> None:
-        self._forget(subscription.id)
+        self._forget(subscription._id)
 
     def __repr__(self) -> str:
         state = "running" if self.alive else "stopped"

@@ -62,7 +62,7 @@ class Subscription:
     def __init__(self, client: "PlaygroundClient", sub_id: str, name: str, args: Any,
                  raise_for: Callable[[dict], None]):
         self.client = client
-        self.id = sub_id
+        self._id = sub_id
         self.name = name
         self.args = args
         self._raise_for = raise_for
@@ -73,6 +73,12 @@ class Subscription:
         self.current: Any = None
         self.updates = 0
         self.active = True
+
+    @property
+    def id(self) -> str:
+        """Identifies this subscription, e.g. among `watch_all()`'s results; raises once unsubscribed."""
+        self._check_live()
+        return self._id
 
     @property
     def invalidated(self) -> bool:
@@ -202,7 +208,7 @@ class QuerySetSubscription:
         for sub in self._client._live_subscriptions():
             has_result, result = sub._latest_for_watch_all()
             if has_result:
-                results[sub.id] = result
+                results[sub._id] = result
         return results
 
     def __iter__(self) -> "QuerySetSubscription":
