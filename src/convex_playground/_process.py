@@ -2,8 +2,6 @@
 
 Requests go to the sidecar's stdin as JSON lines; answers come back on a pipe of
 their own (an fd passed to the child), so whatever the app prints cannot corrupt them.
-The thread that sent a request reads its answer straight from that pipe: a
-reader thread and a queue between them cost a thread switch on every call.
 The sidecar exits when its stdin closes, and on Linux it is also sent SIGTERM if
 this Python process dies, so a killed Jupyter kernel leaves no Node behind.
 """
@@ -15,7 +13,7 @@ import ctypes
 import itertools
 import json
 import os
-import select
+import queue
 import signal
 import subprocess
 import sys
@@ -27,6 +25,7 @@ from typing import Any
 from .errors import PlaygroundError, SidecarDiedError
 
 SIDECAR_DIR = Path(__file__).parent / "sidecar"
+_EOF = object()
 
 
 def _die_with_parent() -> None:  # runs in the child between fork and exec
@@ -44,8 +43,7 @@ class SidecarProcess:
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
         self._output: collections.deque[str] = collections.deque(maxlen=200)
-        self._unread = bytearray()  # bytes read from the answer pipe past the last full line
-        self._ended = False  # the answer pipe reached end of file: the sidecar is gone
+        self._answers: queue.Queue[Any] = queue.Queue()
         read_fd, write_fd = os.pipe()
         command = [node, "--import", "tsx", "--import", (SIDECAR_DIR / "register.mjs").as_uri(),
                    str(SIDECAR_DIR / "sidecar.mjs"), "--app", str(app_dir), "--answer-fd", str(write_fd)]
@@ -67,8 +65,9 @@ class SidecarProcess:
             os.close(write_fd)
             raise PlaygroundError(f"cannot start the playground: '{node}' (Node.js 20+) is not on PATH") from error
         os.close(write_fd)  # the child keeps its copy, at the same number
-        self._answer_fd = read_fd
+        self._answer_file = os.fdopen(read_fd, "rb")
         threading.Thread(target=self._drain_output, daemon=True, name="playground-output").start()
+        threading.Thread(target=self._read_answers, daemon=True, name="playground-answers").start()
         ready = self._next_answer(start_timeout, "starting")
         if not (isinstance(ready, dict) and ready.get("result", {}).get("ready")):
             raise PlaygroundError(f"the playground sidecar sent an unexpected first line: {ready!r}")
@@ -80,36 +79,15 @@ class SidecarProcess:
         for raw in self.process.stdout:
             self._output.append(raw.decode("utf-8", "replace").rstrip("\n"))
 
-    def _read_line(self, timeout: float | None) -> bytes | None:
-        """The next answer line, or None at end of file; TimeoutError if none comes in time."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while True:
-            end = self._unread.find(b"\n")
-            if end != -1:
-                line = bytes(self._unread[:end])
-                del self._unread[:end + 1]
-                return line
-            if self._ended:
-                return None
-            remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+    def _read_answers(self) -> None:
+        for raw in self._answer_file:
             try:
-                if not select.select([self._answer_fd], [], [], remaining)[0]:
-                    raise TimeoutError
-                chunk = os.read(self._answer_fd, 1 << 16)
-            except (OSError, ValueError):  # closed by terminate() from another thread
-                chunk = b""
-            if not chunk:
-                self._ended = True
-            self._unread += chunk
-
-    def _decode(self, raw: bytes) -> Any:
-        try:
-            # Convex numbers are float64; the official client's json_to_convex
-            # expects floats, and Convex's Int64s travel as {"$integer": ...}.
-            return json.loads(raw, parse_int=float)
-        except json.JSONDecodeError:
-            self._output.append(f"[unreadable answer] {raw[:200]!r}")
-            return None
+                # Convex numbers are float64; the official client's json_to_convex
+                # expects floats, and Convex's Int64s travel as {"$integer": ...}.
+                self._answers.put(json.loads(raw, parse_int=float))
+            except json.JSONDecodeError:
+                self._output.append(f"[unreadable answer] {raw[:200]!r}")
+        self._answers.put(_EOF)
 
     def output_tail(self, lines: int = 30) -> str:
         return "\n".join(list(self._output)[-lines:])
@@ -127,18 +105,16 @@ class SidecarProcess:
         )
 
     def _next_answer(self, timeout: float | None, doing: str) -> Any:
-        while True:
-            try:
-                raw = self._read_line(timeout)
-            except TimeoutError:
-                self.terminate()
-                raise PlaygroundError(f"the playground did not answer within {timeout:.0f} s while {doing}; "
-                                      "it was stopped. Call restart() to start a new one.") from None
-            if raw is None:  # every later call fails the same way
-                raise self._died(doing)
-            answer = self._decode(raw)
-            if answer is not None:
-                return answer
+        try:
+            answer = self._answers.get(timeout=timeout)
+        except queue.Empty:
+            self.terminate()
+            raise PlaygroundError(f"the playground did not answer within {timeout:.0f} s while {doing}; "
+                                  "it was stopped. Call restart() to start a new one.") from None
+        if answer is _EOF:
+            self._answers.put(_EOF)  # every later call fails the same way
+            raise self._died(doing)
+        return answer
 
     # ------------------------------------------------------------------ API
     @property
@@ -156,13 +132,11 @@ class SidecarProcess:
             if not self.alive or self.process.stdin is None:
                 raise self._died(doing)
             request_id = next(self._ids)
-            line = (json.dumps({"id": request_id, "op": op, "args": fields}) + "\n").encode("utf-8")
+            line = json.dumps({"id": request_id, "op": op, "args": fields}) + "\n"
             try:
-                # Straight to the pipe: one system call, no buffered layer to flush.
-                sent = 0
-                while sent < len(line):
-                    sent += os.write(self.process.stdin.fileno(), line[sent:])
-            except (BrokenPipeError, ValueError, OSError):
+                self.process.stdin.write(line.encode("utf-8"))
+                self.process.stdin.flush()
+            except (BrokenPipeError, ValueError):
                 raise self._died(doing) from None
             answer = self._next_answer(timeout, doing)
         if answer.get("id") != request_id:
@@ -178,10 +152,8 @@ class SidecarProcess:
             except (subprocess.TimeoutExpired, OSError):
                 self.process.kill()
                 self.process.wait(timeout=5)
-        try:
-            self.process.stdout and self.process.stdout.close()
-        except OSError:
-            pass
-        if not self._ended:
-            self._ended = True
-            os.close(self._answer_fd)
+        for stream in (self.process.stdout, self._answer_file):
+            try:
+                stream and stream.close()
+            except OSError:
+                pass

@@ -424,9 +424,9 @@ class Playground:
         while self._abandoned:
             self._process.request("unsubscribe", timeout=self._call_timeout, subId=self._abandoned.pop())
         answer = self._process.request(op, timeout=self._call_timeout, **fields)
-        # Live results a request changed but did not report in its own result (see sidecar.mjs).
-        if "updates" in answer:
-            self._dispatch(answer["updates"])
+        # Live results a request changed but did not report in its own `updates` (see subscriptions.mjs).
+        if answer.get("ok") and isinstance(answer.get("result"), dict) and "liveUpdates" in answer["result"]:
+            self._dispatch(answer["result"].pop("liveUpdates"))
         return answer
 
     @staticmethod
@@ -449,7 +449,7 @@ class Playground:
     def _subscribe(self, client: PlaygroundClient, name: str, args: Mapping[str, Any] | None) -> Subscription:
         sub_id = f"s{next(self._sub_ids)}"
         result = self._result(self._request("subscribe", subId=sub_id, name=name, args=_to_wire(args),
-                                            identity=client._identity, admin=client._admin))
+                                            identity=client._identity))
         subscription = Subscription(client, sub_id, name, dict(args or {}), _raise_for)
         self._subscriptions[sub_id] = weakref.ref(subscription, lambda _ref, sid=sub_id: self._abandon(sid))
         subscription._deliver(result)

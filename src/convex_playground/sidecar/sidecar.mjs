@@ -15,7 +15,6 @@ import { convexTest } from "convex-test";
 import { makeFunctionReference } from "convex/server";
 import { convexToJson, jsonToConvex } from "convex/values";
 import { measure } from "./instrument.mjs";
-import { LiveQueries } from "./subscriptions.mjs";
 
 const bootStarted = performance.now();
 const realNow = () => Math.round(performance.timeOrigin + performance.now());
@@ -205,14 +204,21 @@ async function runObserved(fn) {
 }
 
 // ---------------------------------------------------------------- subscriptions
-const liveQueries = new LiveQueries(async (query) => {
-  const ref = makeFunctionReference(query.name);
-  const { value, error } = await measure(() => accessorFor(query.identity).query(ref, query.args));
-  return error === undefined ? { value: toJson(value) } : { error: describeError(error, query.name) };
-});
+// A live query re-runs only when a committed write touches what it read: see subscriptions.mjs.
+import { describeLiveQueries, refreshTouched, rerunAs, runTracked, withLateUpdates } from "./subscriptions.mjs";
 
-/** Re-runs the subscribed queries that committed writes touched and reports the ones whose result changed. */
-const refreshSubscriptions = () => liveQueries.refresh();
+const subscriptions = new Map(); // id -> { name, args, identity, last, readSet, runs }
+
+async function runSubscription(sub) {
+  const ref = makeFunctionReference(sub.name);
+  const { value, error } = await measure(() => accessorFor(sub.identity).query(ref, sub.args));
+  return error === undefined ? { value: toJson(value) } : { error: describeError(error, sub.name) };
+}
+
+const evaluateSubscription = (sub) => runTracked(sub, runSubscription);
+
+/** Re-runs the subscribed queries that writes committed since the last refresh touched; reports the changed results. */
+const refreshSubscriptions = () => refreshTouched(subscriptions, runSubscription);
 
 // ---------------------------------------------------------------- scheduler
 async function scheduledFunctions() {
@@ -285,25 +291,19 @@ const handlers = {
     return { ...report, value: toJson(outcome.value) };
   },
 
-  async subscribe({ subId, name, args, identity, admin }) {
-    const entry = resolveFunction(name, "query", Boolean(admin));
+  async subscribe({ subId, name, args, identity }) {
+    const entry = resolveFunction(name, "query", false);
     syncClock();
-    return liveQueries.add(subId, { name: entry.name, args: jsonToConvex(args ?? {}), identity });
+    const sub = { name: entry.name, args: jsonToConvex(args ?? {}), identity };
+    const result = await evaluateSubscription(sub);
+    sub.last = JSON.stringify(result);
+    subscriptions.set(subId, sub);
+    return result;
   },
 
   async unsubscribe({ subId }) {
-    liveQueries.remove(subId);
+    subscriptions.delete(subId);
     return {};
-  },
-
-  async liveQueries() {
-    return { queries: liveQueries.describe() };
-  },
-
-  // A client's set_auth / clear_auth / set_admin_auth: its live queries run again as the new identity.
-  async reauth({ subIds, identity }) {
-    syncClock();
-    return { updates: await liveQueries.reauthenticate(subIds ?? [], identity ?? null) };
   },
 
   async advance({ ms }) {
@@ -363,18 +363,38 @@ const handlers = {
 
   async reset() {
     t = newBackend();
-    liveQueries.clear();
+    subscriptions.clear();
     return {};
   },
 };
 
-// ---------------------------------------------------------------- the loop
-// A synchronous write: a write stream would hand each answer to libuv's thread
-// pool first, which adds a thread switch to every call.
-function reply(message) {
-  const bytes = Buffer.from(JSON.stringify(message) + "\n");
-  for (let written = 0; written < bytes.length; ) written += writeSync(answerFd, bytes, written);
+Object.assign(handlers, {
+  async liveQueries() {
+    return { queries: describeLiveQueries(subscriptions) };
+  },
+
+  // A client's set_auth / clear_auth / set_admin_auth: its live queries run again as the new identity.
+  async reauth({ subIds, identity }) {
+    return { updates: await rerunAs(subscriptions, subIds ?? [], identity ?? null, runSubscription) };
+  },
+});
+
+// Whatever a request committed reaches the live queries it touched, whether or
+// not its handler refreshed them itself.
+for (const [op, handler] of Object.entries(handlers)) {
+  handlers[op] = async (...args) => withLateUpdates(await handler(...args), await refreshSubscriptions());
 }
+
+// ---------------------------------------------------------------- the loop
+// Answers are written synchronously: a write stream would first hand each one to
+// libuv's thread pool, which adds a thread switch to every call.
+const out = {
+  write(text) {
+    const bytes = Buffer.from(text);
+    for (let written = 0; written < bytes.length; ) written += writeSync(answerFd, bytes, written);
+  },
+};
+const reply = (message) => out.write(JSON.stringify(message) + "\n");
 
 const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
 lines.on("close", () => process.exit(0)); // the Python side went away: so do we
@@ -392,13 +412,7 @@ lines.on("line", (line) => {
     const handler = handlers[request.op];
     try {
       if (!handler) throw new RequestError("BadRequest", `unknown op "${request.op}"`);
-      const result = await handler(request.args ?? {});
-      // Whatever the request committed reaches the live queries it touched, whether
-      // or not its handler refreshed them (the answer's own `updates` come first).
-      const late = await refreshSubscriptions();
-      if (late.length === 0) reply({ id: request.id, ok: true, result });
-      else if (Array.isArray(result?.updates)) reply({ id: request.id, ok: true, result: { ...result, updates: [...result.updates, ...late] } });
-      else reply({ id: request.id, ok: true, result, updates: late });
+      reply({ id: request.id, ok: true, result: await handler(request.args ?? {}) });
     } catch (error) {
       reply({ id: request.id, ok: false, error: describeError(error, request.args?.name ?? null) });
     }
