@@ -2,11 +2,10 @@
 """`make bench`: numbers, not assertions.
 
 Prints
-  1. playground start-up time;
+  1. playground start-up time; what live subscriptions add to one mutation
+     (none, 20 that the mutation does not touch, 20 that it does);
   2. round-trip latency (median, p95) and mutations/s of calls from Python,
      beside the same calls made straight on convex-test inside Node, as a ratio;
-  2b. what live subscriptions add to a mutation: none, 20 on data the mutation
-     does not touch (none re-runs), 20 on data it does (all re-run);
   3. site build time, cold (no notebook cache) and cached;
   4. each notebook's execution time in a fresh kernel;
   5. the link checker benchmark, when scripts/bench_links.py is present.
@@ -58,32 +57,6 @@ def bench_startup(runs: int) -> None:
               f"max {max(times):.0f} ms")
 
 
-def bench_round_trips(count: int) -> None:
-    rows = []
-    with Playground(TINY_APP) as pg:
-        client = pg.client(BENCH_IDENTITY)
-        pg.admin().insert("tasks", [{"text": f"t{i}", "priority": i % 10, "done": False} for i in range(100)])
-        cases = [("query", "tasks:urgentByIndex", {"min": 9}), ("mutation", "tasks:add", {"text": "x", "priority": 1})]
-        for kind, name, args in cases:
-            call = getattr(client, kind)
-            for _ in range(20):  # warm up both paths
-                call(name, args)
-            pg.bench_in_node(kind, name, args, 20, identity=BENCH_IDENTITY)
-            python_ms = []
-            for _ in range(count):
-                started = time.perf_counter()
-                call(name, args)
-                python_ms.append((time.perf_counter() - started) * 1000)
-            node_ms = pg.bench_in_node(kind, name, args, count, identity=BENCH_IDENTITY)
-            py_med, node_med = statistics.median(python_ms), statistics.median(node_ms)
-            rows.append([f"{kind} {name}", f"{py_med:.3f}", f"{percentile(python_ms, .95):.3f}",
-                         f"{node_med:.3f}", f"{percentile(node_ms, .95):.3f}", f"{py_med / node_med:.1f}x",
-                         f"{1000 / statistics.mean(python_ms):.0f}", f"{1000 / statistics.mean(node_ms):.0f}"])
-    print(f"\nround trips ({count} calls each; ms)")
-    print(table(["call", "python median", "python p95", "node median", "node p95", "ratio", "python calls/s",
-                 "node calls/s"], rows))
-
-
 def bench_live_queries(count: int) -> None:
     """One mutation (a message sent to one channel) timed with no live query, then with 20."""
     with Playground(CLIENT_APP) as pg:
@@ -115,6 +88,32 @@ def bench_live_queries(count: int) -> None:
     print(table(["case", "median", "p95", "vs none"],
                 [[label, f"{statistics.median(ms):.3f}", f"{percentile(ms, .95):.3f}",
                   f"{statistics.median(ms) / base:.2f}x"] for label, ms in cases]))
+
+
+def bench_round_trips(count: int) -> None:
+    rows = []
+    with Playground(TINY_APP) as pg:
+        client = pg.client(BENCH_IDENTITY)
+        pg.admin().insert("tasks", [{"text": f"t{i}", "priority": i % 10, "done": False} for i in range(100)])
+        cases = [("query", "tasks:urgentByIndex", {"min": 9}), ("mutation", "tasks:add", {"text": "x", "priority": 1})]
+        for kind, name, args in cases:
+            call = getattr(client, kind)
+            for _ in range(20):  # warm up both paths
+                call(name, args)
+            pg.bench_in_node(kind, name, args, 20, identity=BENCH_IDENTITY)
+            python_ms = []
+            for _ in range(count):
+                started = time.perf_counter()
+                call(name, args)
+                python_ms.append((time.perf_counter() - started) * 1000)
+            node_ms = pg.bench_in_node(kind, name, args, count, identity=BENCH_IDENTITY)
+            py_med, node_med = statistics.median(python_ms), statistics.median(node_ms)
+            rows.append([f"{kind} {name}", f"{py_med:.3f}", f"{percentile(python_ms, .95):.3f}",
+                         f"{node_med:.3f}", f"{percentile(node_ms, .95):.3f}", f"{py_med / node_med:.1f}x",
+                         f"{1000 / statistics.mean(python_ms):.0f}", f"{1000 / statistics.mean(node_ms):.0f}"])
+    print(f"\nround trips ({count} calls each; ms)")
+    print(table(["call", "python median", "python p95", "node median", "node p95", "ratio", "python calls/s",
+                 "node calls/s"], rows))
 
 
 def bench_site() -> None:
@@ -163,8 +162,8 @@ def main() -> None:
     if "startup" not in args.skip:
         bench_startup(5)
     if "roundtrip" not in args.skip:
-        bench_round_trips(args.calls)
         bench_live_queries(min(args.calls, 300))
+        bench_round_trips(args.calls)
     if "site" not in args.skip:
         bench_site()
     if "notebooks" not in args.skip:
