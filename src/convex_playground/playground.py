@@ -158,11 +158,14 @@ class PlaygroundClient:
         Live subscriptions of this client run again as the new identity and
         yield if their result changed, as on a deployment.
         """
-        self._identity = identity_from_token(token) if token is not None else None
+        if token is None:
+            return self.clear_auth()
+        self._identity = identity_from_token(token)
         self._reauthenticate()
 
     def clear_auth(self) -> None:
-        self.set_auth(None)
+        self._identity = None
+        self._reauthenticate()
 
     def set_admin_auth(self, admin_key: str) -> None:
         """Acts with a deployment's admin key: internal functions become callable, with no user identity.
