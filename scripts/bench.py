@@ -101,13 +101,13 @@ def bench_round_trips(count: int) -> None:
             call = getattr(client, kind)
             for _ in range(20):  # warm up both paths
                 call(name, args)
-            pg.bench_in_node(kind, name, args, 20, identity=BENCH_IDENTITY)
+            pg.bench_in_node(kind, name, args, 20, identity=client.identity)
             python_ms = []
             for _ in range(count):
                 started = time.perf_counter()
                 call(name, args)
                 python_ms.append((time.perf_counter() - started) * 1000)
-            node_ms = pg.bench_in_node(kind, name, args, count, identity=BENCH_IDENTITY)
+            node_ms = pg.bench_in_node(kind, name, args, count, identity=client.identity)
             py_med, node_med = statistics.median(python_ms), statistics.median(node_ms)
             rows.append([f"{kind} {name}", f"{py_med:.3f}", f"{percentile(python_ms, .95):.3f}",
                          f"{node_med:.3f}", f"{percentile(node_ms, .95):.3f}", f"{py_med / node_med:.1f}x",

@@ -174,6 +174,20 @@ def test_async_for_awaits_new_results(pg):
     assert asyncio.run(asyncio.wait_for(watch(), timeout=30)) == [[], ["async"]]
 
 
+def test_an_abandoned_async_wait_does_not_break_later_deliveries(pg):
+    channel = pg.admin().insert("channels", {"name": "general"})
+    feed = pg.client().subscribe("messages:list", {"channelId": channel})
+    next(feed)
+
+    async def give_up():
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(feed.__anext__(), timeout=0.05)
+
+    asyncio.run(give_up())  # its event loop is closed now, with a waiter left behind
+    pg.client().mutation("messages:send", {"channelId": channel, "body": "still delivered"})
+    assert feed.drain() == [["still delivered"]]
+
+
 def test_a_failing_live_query_raises_then_recovers(pg):
     channel = pg.admin().insert("channels", {"name": "general"})
     client = pg.client()

@@ -410,10 +410,11 @@ class Playground:
         return [{"id": q["id"], "name": q["name"], "runs": int(q["runs"])} for q in queries]
 
     def bench_in_node(self, kind: str, name: str, args: Mapping[str, Any] | None = None, count: int = 100,
-                      identity: str | Identity | None = None) -> list[float]:
-        """Milliseconds per call for `count` calls made inside Node, straight on convex-test (for benchmarks)."""
+                      identity: Identity | None = None) -> list[float]:
+        """Milliseconds per call for `count` calls made inside Node, straight on convex-test (for benchmarks),
+        as `identity` (a client's `.identity`) if given."""
         result = self._result(self._request("bench", kind=kind, name=name, args=_to_wire(args), count=count,
-                                            identity=identity_from_token(identity) if identity else None))
+                                            identity=dict(identity) if identity else None))
         return [float(ms) for ms in result["timings"]]
 
     def call_rows(self) -> list[dict[str, Any]]:

@@ -47,7 +47,10 @@ class _Waiters:
     def wake(self) -> None:
         futures, self._futures = self._futures, []
         for loop, future in futures:
-            loop.call_soon_threadsafe(lambda f=future: f.done() or f.set_result(None))
+            try:
+                loop.call_soon_threadsafe(lambda f=future: f.done() or f.set_result(None))
+            except RuntimeError:  # that loop is closed: its waiter gave up long ago
+                pass
 
 
 class Subscription:
