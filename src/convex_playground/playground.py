@@ -219,6 +219,8 @@ class PlaygroundClient:
         self._note_change()
 
     def _reauthenticate(self) -> None:
+        if "_subscriptions" not in self.__dict__:  # signing in from __init__: no subscription exists yet
+            return
         live = [sub._id for sub in self._live_subscriptions()]
         if live:
             self._playground._dispatch(self._playground._result(self._playground._request(
