@@ -2,7 +2,8 @@
 """`make bench`: numbers, not assertions.
 
 Prints
-  1. playground start-up time;
+  1. playground start-up time; what live subscriptions add to one mutation
+     (none, 20 that the mutation does not touch, 20 that it does);
   2. round-trip latency (median, p95) and mutations/s of calls from Python,
      beside the same calls made straight on convex-test inside Node, as a ratio;
      and the admin handle seeding, counting and reading a 40,000-row table;
@@ -30,6 +31,8 @@ from convex_playground import Playground  # noqa: E402
 from guide_tools import notebooks  # noqa: E402
 
 TINY_APP = REPO / "tests" / "fixtures" / "tiny_app"
+CLIENT_APP = REPO / "tests" / "fixtures" / "client_app"
+BENCH_IDENTITY = {"subject": "bench"}
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -55,23 +58,57 @@ def bench_startup(runs: int) -> None:
               f"max {max(times):.0f} ms")
 
 
+def bench_live_queries(count: int) -> None:
+    """One mutation (a message sent to one channel) timed with no live query, then with 20."""
+    with Playground(CLIENT_APP) as pg:
+        admin = pg.admin()
+        channels = admin.insert("channels", [{"name": f"channel {i}"} for i in range(21)])
+        admin.insert("messages", [{"channelId": c, "author": "seed", "body": f"m{i}"} for c in channels for i in range(10)])
+        written, others = channels[0], channels[1:]
+        sender = pg.client(BENCH_IDENTITY)
+
+        def time_sends(calls: int) -> list[float]:
+            for _ in range(20):  # warm up
+                sender.mutation("messages:send", {"channelId": written, "body": "warm-up"})
+            timings = []
+            for _ in range(calls):
+                started = time.perf_counter()
+                sender.mutation("messages:send", {"channelId": written, "body": "hello"})
+                timings.append((time.perf_counter() - started) * 1000)
+            return timings
+
+        cases = [("no live queries", time_sends(count))]
+        watchers = [pg.client().subscribe("messages:list", {"channelId": c}) for c in others]
+        cases.append(("20 live queries on other channels", time_sends(count)))
+        for watcher in watchers:
+            watcher.unsubscribe()
+        watchers = [pg.client().subscribe("messages:countAll") for _ in others]
+        # Each of these re-runs a scan of the whole, growing table: fewer calls.
+        cases.append(("20 live table scans (all re-run)", time_sends(max(1, count // 10))))
+    base = statistics.median(cases[0][1])
+    print(f"\nmutation messages:send with live subscriptions ({count} calls each, {max(1, count // 10)} for the scans; ms)")
+    print(table(["case", "median", "p95", "vs none"],
+                [[label, f"{statistics.median(ms):.3f}", f"{percentile(ms, .95):.3f}",
+                  f"{statistics.median(ms) / base:.2f}x"] for label, ms in cases]))
+
+
 def bench_round_trips(count: int) -> None:
     rows = []
     with Playground(TINY_APP) as pg:
-        client = pg.client({"subject": "bench"})
+        client = pg.client(BENCH_IDENTITY)
         pg.admin().insert("tasks", [{"text": f"t{i}", "priority": i % 10, "done": False} for i in range(100)])
         cases = [("query", "tasks:urgentByIndex", {"min": 9}), ("mutation", "tasks:add", {"text": "x", "priority": 1})]
         for kind, name, args in cases:
             call = getattr(client, kind)
             for _ in range(20):  # warm up both paths
                 call(name, args)
-            pg.bench_in_node(kind, name, args, 20)
+            pg.bench_in_node(kind, name, args, 20, identity=client.identity)
             python_ms = []
             for _ in range(count):
                 started = time.perf_counter()
                 call(name, args)
                 python_ms.append((time.perf_counter() - started) * 1000)
-            node_ms = pg.bench_in_node(kind, name, args, count)
+            node_ms = pg.bench_in_node(kind, name, args, count, identity=client.identity)
             py_med, node_med = statistics.median(python_ms), statistics.median(node_ms)
             rows.append([f"{kind} {name}", f"{py_med:.3f}", f"{percentile(python_ms, .95):.3f}",
                          f"{node_med:.3f}", f"{percentile(node_ms, .95):.3f}", f"{py_med / node_med:.1f}x",
@@ -140,6 +177,7 @@ def main() -> None:
     if "startup" not in args.skip:
         bench_startup(5)
     if "roundtrip" not in args.skip:
+        bench_live_queries(min(args.calls, 300))
         bench_round_trips(args.calls)
     if "admin" not in args.skip:
         bench_admin_table(40_000)

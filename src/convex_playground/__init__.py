@@ -16,6 +16,7 @@ from .errors import (
     InternalFunctionError,
     PlaygroundError,
     SidecarDiedError,
+    SubscriptionDroppedError,
     UnknownFunctionError,
 )
 from .identity import AuthConfig, AuthenticationError, AuthProvider, identity_from_token
@@ -29,11 +30,13 @@ from .playground import (
     Subscription,
 )
 from .records import CallRecord, LogLine, Metrics
+from .subscriptions import QuerySetSubscription
 
 __all__ = [
     "AdminClient", "AppLoadError", "ArgumentValidationError", "CallRecord", "CallTimeoutError", "ConvexError",
     "FunctionError", "FunctionInfo", "AuthConfig", "AuthenticationError", "AuthProvider",
     "HttpResponse", "InternalFunctionError", "LogLine", "Metrics", "Playground", "PlaygroundClient",
-    "PlaygroundError", "ScheduledRun", "SidecarDiedError", "Subscription", "UnknownFunctionError", "connect",
+    "PlaygroundError", "QuerySetSubscription", "ScheduledRun", "SidecarDiedError", "Subscription",
+    "SubscriptionDroppedError", "UnknownFunctionError", "connect",
     "default_playground", "identity_from_token", "using_real_deployment",
 ]

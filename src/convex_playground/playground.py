@@ -6,8 +6,9 @@
         print(alice.last_call.metrics.documents_written)
 
 The clients have the method names and errors of the official `convex.ConvexClient`
-(`query`, `mutation`, `action`, `subscribe`, `set_auth`, `clear_auth`), so code
-written against a playground client runs against a real deployment too.
+(`query`, `mutation`, `action`, `subscribe`, `watch_all`, `set_auth`, `clear_auth`,
+`set_admin_auth`), so code written against a playground client runs against a real
+deployment too (errors.py says what each failure raises, there and here).
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ import threading
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Mapping
 
 from convex.values import coerce_args_to_convex, convex_to_json, json_to_convex
 
 from ._process import SidecarProcess
 from .app import resolve_app
+from ._wire import from_wire
 from .errors import (
     ArgumentValidationError,
     CallTimeoutError,
@@ -38,6 +40,7 @@ from .errors import (
 )
 from .identity import AuthConfig, expiry_of, identity_from_token, refuse_if_expired
 from .records import CallRecord, LogLine, Metrics
+from .subscriptions import QuerySetSubscription, Subscription, _Waiters
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_APP = REPO_ROOT / "snippets"
@@ -165,74 +168,6 @@ class HttpResponse:
         return json.loads(self.content)
 
 
-class Subscription:
-    """A live query. Iterating yields each new result as it arrives.
-
-    The first item is the current result. After that, an item arrives when a
-    committed write (a mutation, an action's mutations, a scheduled function, an
-    admin write) changes the query's result; a write that leaves it unchanged
-    yields nothing. Because a notebook is single-threaded, iteration does not
-    block: `for value in sub` yields what has arrived so far and stops. Use
-    `next_value(timeout=...)` to wait for one from another thread.
-    """
-
-    def __init__(self, playground: "Playground", sub_id: str, name: str, args: Any):
-        self._playground = playground
-        self.id = sub_id
-        self.name = name
-        self.args = args
-        self._pending: collections.deque[tuple[str, Any]] = collections.deque()
-        self._ready = threading.Condition()
-        self.current: Any = None
-        self.updates = 0
-        self.active = True
-
-    def _deliver(self, update: dict) -> None:
-        with self._ready:
-            if "error" in update:
-                self._pending.append(("error", update["error"]))
-            else:
-                value = json_to_convex(update["value"])
-                self.current = value
-                self._pending.append(("value", value))
-            self.updates += 1
-            self._ready.notify_all()
-
-    def _pop(self) -> Any:
-        kind, payload = self._pending.popleft()
-        if kind == "error":
-            _raise_for(payload)
-        return payload
-
-    def __iter__(self) -> Iterator[Any]:
-        return self
-
-    def __next__(self) -> Any:
-        with self._ready:
-            if not self._pending:
-                raise StopIteration
-            return self._pop()
-
-    def pending(self) -> int:
-        """How many results have arrived and not been taken yet."""
-        return len(self._pending)
-
-    def next_value(self, timeout: float | None = None) -> Any:
-        """Waits for the next result, up to `timeout` seconds (TimeoutError after)."""
-        with self._ready:
-            if not self._ready.wait_for(lambda: bool(self._pending), timeout=timeout):
-                raise TimeoutError(f"no new result for {self.name} within {timeout} s")
-            return self._pop()
-
-    def unsubscribe(self) -> None:
-        if self.active:
-            self.active = False
-            self._playground._unsubscribe(self)
-
-    def __repr__(self) -> str:
-        return f"<Subscription {self.name} {self.args!r}: {self.pending()} pending, {self.updates} updates>"
-
-
 class PlaygroundClient:
     """A client as a browser or server would hold one: public functions only."""
 
@@ -245,17 +180,42 @@ class PlaygroundClient:
         if identity:
             self.set_auth(identity)
         self.last_call: CallRecord | None = None
+        self._subscriptions: weakref.WeakValueDictionary[str, Subscription] = weakref.WeakValueDictionary()
+        # watch_all(): a counter of changes to this client's live results, and who waits for the next one.
+        self._changed = threading.Condition()
+        self._changes = 0
+        self._change_waiters = _Waiters()
 
     # -- auth, as convex.ConvexClient
-    def set_auth(self, token: str | Identity) -> None:
+    def set_auth(self, token: str | Identity | None) -> None:
         """Acts as the user a JWT (or a dict of claims) describes, checked against the app's
-        auth.config.ts as a deployment checks it (see convex_playground.identity)."""
+        auth.config.ts as a deployment checks it (see convex_playground.identity); `None` signs out.
+
+        Live subscriptions of this client run again as the new identity and
+        yield if their result changed, as on a deployment.
+        """
+        if token is None:
+            return self.clear_auth()
         self._identity = identity_from_token(token, self._playground.auth)
         self._expires_at = expiry_of(token)
+        self._reauthenticate()
 
     def clear_auth(self) -> None:
         self._identity = None
         self._expires_at = None
+        self._reauthenticate()
+
+    def set_admin_auth(self, admin_key: str) -> None:
+        """Acts with a deployment's admin key: internal functions become callable, with no user identity.
+
+        The playground has no keys to check: any non-empty string is accepted.
+        """
+        if not isinstance(admin_key, str) or not admin_key:
+            raise ValueError("set_admin_auth() takes an admin key: a non-empty string")
+        self._admin = True
+        self._identity = None
+        self._expires_at = None
+        self._reauthenticate()
 
     @property
     def identity(self) -> dict[str, Any] | None:
@@ -272,7 +232,38 @@ class PlaygroundClient:
         return self._call("action", name, args)
 
     def subscribe(self, name: str, args: Mapping[str, Any] | None = None) -> Subscription:
-        return self._playground._subscribe(name, args, self._identity)
+        """A live query: `next()` gives its first result, then blocks until the result changes."""
+        subscription = self._playground._subscribe(self, name, args)
+        self._subscriptions[subscription._id] = subscription
+        self._note_change()
+        return subscription
+
+    def watch_all(self) -> QuerySetSubscription:
+        """Each item maps every live subscription's id to its latest result; one arrives per change."""
+        return QuerySetSubscription(self)
+
+    # -- live queries (internal)
+    def _live_subscriptions(self) -> list[Subscription]:
+        return sorted((sub for sub in list(self._subscriptions.values()) if sub.active), key=lambda sub: int(sub._id[1:]))
+
+    def _note_change(self) -> None:
+        with self._changed:
+            self._changes += 1
+            self._changed.notify_all()
+            self._change_waiters.wake()
+
+    def _forget(self, subscription: Subscription) -> None:
+        self._subscriptions.pop(subscription._id, None)
+        self._playground._unsubscribe(subscription)
+        self._note_change()
+
+    def _reauthenticate(self) -> None:
+        if "_subscriptions" not in self.__dict__:  # signing in from __init__: no subscription exists yet
+            return
+        live = [sub._id for sub in self._live_subscriptions()]
+        if live:
+            self._playground._dispatch(self._playground._result(self._playground._request(
+                "reauth", subIds=live, identity=self._identity))["updates"])
 
     def _call(self, kind: str, name: str, args: Mapping[str, Any] | None) -> Any:
         if self._identity is not None:
@@ -294,7 +285,7 @@ class PlaygroundClient:
         self._playground._record(record, result.get("updates", []))
         if error is not None:
             _raise_for(error)
-        return json_to_convex(result["value"])
+        return from_wire(result["value"])
 
 
 class AdminClient(PlaygroundClient):
@@ -398,6 +389,7 @@ class Playground:
         self.calls: collections.deque[CallRecord] = collections.deque(maxlen=history)
         self._subscriptions: dict[str, weakref.ReferenceType[Subscription]] = {}
         self._sub_ids = itertools.count(1)
+        self._abandoned: list[str] = []  # subscriptions the garbage collector freed, not yet dropped by the sidecar
         self._process: SidecarProcess | None = None
         self._finalizer: weakref.finalize | None = None
         self.start()
@@ -428,7 +420,7 @@ class Playground:
         for ref in list(self._subscriptions.values()):
             sub = ref()
             if sub is not None:
-                sub.active = False
+                sub._drop()
         self._subscriptions.clear()
 
     def restart(self) -> None:
@@ -580,16 +572,26 @@ class Playground:
         """Empties the database, drops every subscription and pending scheduled function, puts the
         clock back on the wall clock (unfrozen) and deploys the crons again; the sidecar keeps running."""
         self._result(self._request("reset"))
-        for ref in self._subscriptions.values():
+        for ref in list(self._subscriptions.values()):
             sub = ref()
             if sub is not None:
-                sub.active = False
+                sub._drop()
         self._subscriptions.clear()
         self.calls.clear()
 
-    def bench_in_node(self, kind: str, name: str, args: Mapping[str, Any] | None = None, count: int = 100) -> list[float]:
-        """Milliseconds per call for `count` calls made inside Node, straight on convex-test (for benchmarks)."""
-        result = self._result(self._request("bench", kind=kind, name=name, args=_to_wire(args), count=count))
+    def live_queries(self) -> list[dict[str, Any]]:
+        """Every live subscription with how many times its query has run (once to start, then once
+        per re-run). A deployment re-runs a query only when a write touches what it read; so does
+        the playground, so this shows what a subscription costs."""
+        queries = self._result(self._request("liveQueries"))["queries"]
+        return [{"id": q["id"], "name": q["name"], "runs": int(q["runs"])} for q in queries]
+
+    def bench_in_node(self, kind: str, name: str, args: Mapping[str, Any] | None = None, count: int = 100,
+                      identity: Identity | None = None) -> list[float]:
+        """Milliseconds per call for `count` calls made inside Node, straight on convex-test (for benchmarks),
+        as `identity` (a client's `.identity`) if given."""
+        result = self._result(self._request("bench", kind=kind, name=name, args=_to_wire(args), count=count,
+                                            identity=dict(identity) if identity else None))
         return [float(ms) for ms in result["timings"]]
 
     def call_rows(self) -> list[dict[str, Any]]:
@@ -600,7 +602,13 @@ class Playground:
     def _request(self, op: str, **fields: Any) -> dict:
         if self._process is None:
             raise PlaygroundError("this playground is closed; call start() or restart()")
-        return self._process.request(op, timeout=self._call_timeout, **fields)
+        while self._abandoned:
+            self._process.request("unsubscribe", timeout=self._call_timeout, subId=self._abandoned.pop())
+        answer = self._process.request(op, timeout=self._call_timeout, **fields)
+        # Live results a request changed but did not report in its own `updates` (see subscriptions.mjs).
+        if answer.get("ok") and isinstance(answer.get("result"), dict) and "liveUpdates" in answer["result"]:
+            self._dispatch(answer["result"].pop("liveUpdates"))
+        return answer
 
     @staticmethod
     def _result(answer: dict) -> dict:
@@ -619,11 +627,12 @@ class Playground:
             if sub is not None and sub.active:
                 sub._deliver(update)
 
-    def _subscribe(self, name: str, args: Mapping[str, Any] | None, identity: Identity | None) -> Subscription:
+    def _subscribe(self, client: PlaygroundClient, name: str, args: Mapping[str, Any] | None) -> Subscription:
         sub_id = f"s{next(self._sub_ids)}"
-        result = self._result(self._request("subscribe", subId=sub_id, name=name, args=_to_wire(args), identity=identity))
-        subscription = Subscription(self, sub_id, name, dict(args or {}))
-        self._subscriptions[sub_id] = weakref.ref(subscription, lambda _ref, sid=sub_id: self._forget(sid))
+        result = self._result(self._request("subscribe", subId=sub_id, name=name, args=_to_wire(args),
+                                            identity=client._identity))
+        subscription = Subscription(client, sub_id, name, dict(args or {}), _raise_for)
+        self._subscriptions[sub_id] = weakref.ref(subscription, lambda _ref, sid=sub_id: self._abandon(sid))
         subscription._deliver(result)
         return subscription
 
@@ -635,8 +644,14 @@ class Playground:
             except PlaygroundError:
                 pass
 
+    def _abandon(self, sub_id: str) -> None:
+        # The garbage collector can free a subscription in the middle of a request on
+        # this very thread, so only note it here: the next request tells the sidecar.
+        self._subscriptions.pop(sub_id, None)
+        self._abandoned.append(sub_id)
+
     def _unsubscribe(self, subscription: Subscription) -> None:
-        self._forget(subscription.id)
+        self._forget(subscription._id)
 
     def __repr__(self) -> str:
         state = "running" if self.alive else "stopped"

@@ -176,8 +176,8 @@ const PLURAL = { query: "queries", mutation: "mutations", action: "actions" };
 function resolveFunction(name, kind, admin) {
   const canonical = normaliseName(name);
   const entry = catalog.get(canonical);
-  const visible = [...catalog.values()].filter((fn) => admin || fn.visibility === "public");
   if (entry === undefined || (!admin && entry.visibility === "internal")) {
+    const visible = [...catalog.values()].filter((fn) => admin || fn.visibility === "public");
     const known = visible.filter((fn) => fn.kind === kind).map((fn) => fn.name).sort();
     const why = entry === undefined
       ? `There is no function "${name}" in this app.`
@@ -218,27 +218,21 @@ const httpEnvironment = {
 };
 
 // ---------------------------------------------------------------- subscriptions
-const subscriptions = new Map(); // id -> { name, args, identity, last }
+// A live query re-runs only when a committed write touches what it read: see subscriptions.mjs.
+import { describeLiveQueries, refreshTouched, rerunAs, runTracked, withLateUpdates } from "./subscriptions.mjs";
 
-async function evaluateSubscription(sub) {
+const subscriptions = new Map(); // id -> { name, args, identity, last, readSet, runs }
+
+async function runSubscription(sub) {
   const ref = makeFunctionReference(sub.name);
   const { value, error } = await measure(() => accessorFor(sub.identity).query(ref, sub.args));
   return error === undefined ? { value: toJson(value) } : { error: describeError(error, sub.name) };
 }
 
-/** Re-runs every subscribed query and reports the ones whose result changed. */
-async function refreshSubscriptions() {
-  const updates = [];
-  for (const [id, sub] of subscriptions) {
-    const result = await evaluateSubscription(sub);
-    const serialised = JSON.stringify(result);
-    if (serialised !== sub.last) {
-      sub.last = serialised;
-      updates.push({ id, ...result });
-    }
-  }
-  return updates;
-}
+const evaluateSubscription = (sub) => runTracked(sub, runSubscription);
+
+/** Re-runs the subscribed queries that writes committed since the last refresh touched; reports the changed results. */
+const refreshSubscriptions = () => refreshTouched(subscriptions, runSubscription);
 
 // ---------------------------------------------------------------- scheduler
 // Scheduled functions and crons run on the playground's clock, when a request
@@ -378,15 +372,16 @@ const handlers = {
   },
 
   // For `make bench`: the same call made `count` times straight on convex-test,
-  // inside Node, without the JSON round trip, to compare with calls from Python.
-  async bench({ kind, name, args, count }) {
+  // inside Node, without the JSON round trip, to compare with calls from Python
+  // (as the same identity, so both sides pay for it).
+  async bench({ kind, name, args, count, identity }) {
     const entry = resolveFunction(name, kind, true);
     const ref = makeFunctionReference(entry.name);
     const input = jsonToConvex(args ?? {});
     const timings = [];
     for (let i = 0; i < count; i++) {
       const started = performance.now();
-      await t[kind](ref, input);
+      await accessorFor(identity)[kind](ref, input);
       timings.push(performance.now() - started);
     }
     await refreshSubscriptions();
@@ -401,8 +396,32 @@ const handlers = {
   },
 };
 
+Object.assign(handlers, {
+  async liveQueries() {
+    return { queries: describeLiveQueries(subscriptions) };
+  },
+
+  // A client's set_auth / clear_auth / set_admin_auth: its live queries run again as the new identity.
+  async reauth({ subIds, identity }) {
+    return { updates: await rerunAs(subscriptions, subIds ?? [], identity ?? null, runSubscription) };
+  },
+});
+
+// Whatever a request committed reaches the live queries it touched, whether or
+// not its handler refreshed them itself.
+for (const [op, handler] of Object.entries(handlers)) {
+  handlers[op] = async (...args) => withLateUpdates(await handler(...args), await refreshSubscriptions());
+}
+
 // ---------------------------------------------------------------- the loop
-const out = createWriteStream(null, { fd: answerFd });
+// Answers are written synchronously: a write stream would first hand each one to
+// libuv's thread pool, which adds a thread switch to every call.
+const out = {
+  write(text) {
+    const bytes = Buffer.from(text);
+    for (let written = 0; written < bytes.length; ) written += writeSync(answerFd, bytes, written);
+  },
+};
 const reply = (message) => out.write(JSON.stringify(message) + "\n");
 // Something Python did not ask for, e.g. a call that came in through the loopback server.
 const notify = (message) => reply({ id: null, ...message });
