@@ -6,6 +6,10 @@
 (function () {
   "use strict";
 
+  /* Material's search overlay is a dialog without a name; screen readers announce it as "Search". */
+  var searchDialog = document.querySelector(".md-search[role=dialog]");
+  if (searchDialog && !searchDialog.hasAttribute("aria-label")) searchDialog.setAttribute("aria-label", "Search");
+
   /* ---- Diagrams: enlarge to full screen, Escape or the button to return ---- */
 
   function setZoom(figure, zoomed) {
