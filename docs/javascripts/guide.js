@@ -10,6 +10,22 @@
   var searchDialog = document.querySelector(".md-search[role=dialog]");
   if (searchDialog && !searchDialog.hasAttribute("aria-label")) searchDialog.setAttribute("aria-label", "Search");
 
+  /* ---- Notebook outputs wider than the column scroll: let the keyboard scroll them too ---- */
+
+  function focusableScrollers() {
+    document.querySelectorAll(".jp-OutputArea-child").forEach(function (output) {
+      if (output.scrollWidth > output.clientWidth + 1) {
+        output.setAttribute("tabindex", "0");
+        output.setAttribute("role", "region");
+        output.setAttribute("aria-label", "Cell output (scrolls sideways)");
+      } else if (output.getAttribute("role") === "region") {
+        ["tabindex", "role", "aria-label"].forEach(function (name) { output.removeAttribute(name); });
+      }
+    });
+  }
+  focusableScrollers();
+  window.addEventListener("resize", focusableScrollers);
+
   /* ---- Diagrams: enlarge to full screen, Escape or the button to return ---- */
 
   function setZoom(figure, zoomed) {

@@ -82,6 +82,8 @@ def on_page_content(html: str, page, config, files) -> str:
     try:
         html = site_pages.wrap_diagrams(html, page.file.src_uri)
         if not _is_notebook(page):
+            if page.file.src_uri.startswith(site_pages.TOPIC_SECTIONS):
+                page.meta.setdefault("search", {}).setdefault("boost", 2)
             return html
         name = PurePosixPath(page.file.src_uri).name
         page.meta["description"] = site_pages.notebook_description(html) or config["site_description"]

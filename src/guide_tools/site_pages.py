@@ -31,6 +31,8 @@ from bs4 import BeautifulSoup
 from .plots import INK
 
 RUN_YOURSELF = "notebooks/run-yourself.md"
+# Pages about one topic each: search ranks them above passing mentions elsewhere.
+TOPIC_SECTIONS = ("principles/", "patterns/", "architecture/")
 
 
 class SiteError(ValueError):
