@@ -216,3 +216,28 @@ def test_plot_alt_text_describes_the_chart():
     plt.close(figure)
     assert svg.startswith('<svg role="img" aria-label="Reads: documents read')
     assert "<title>Reads:" in svg
+
+
+def test_notebook_html_is_cleaned_for_the_site():
+    """tests/fixtures/site_notebook/tiny.html is what mkdocs-jupyter renders for a tiny notebook."""
+    from bs4 import BeautifulSoup
+
+    from guide_tools.site_pages import SiteError, clean_notebook_html
+
+    raw = (REPO / "tests/fixtures/site_notebook/tiny.html").read_text()
+    soup = BeautifulSoup(clean_notebook_html(raw, "01-tiny.ipynb", "../run-yourself/"), "html.parser")
+    assert soup.find("style") is None and soup.find("script") is None and "Copied!" not in soup.get_text()
+    assert soup.select_one("[tabindex]") is None
+    code = soup.select_one(".jp-CodeCell .highlight pre > code")
+    assert code is not None and code.get_text() == "plot()"
+    assert soup.select_one(".jp-CodeCell .jp-InputArea").has_attr("data-search-exclude")
+    assert soup.select_one("h1 a.headerlink").has_attr("data-search-exclude")
+    banner = soup.find("h1").find_next_sibling()
+    assert "guide-notebook-banner" in banner["class"]
+    assert banner.select_one("a[download]")["href"] == "01-tiny.ipynb"
+    svg = soup.select_one(".jp-OutputArea svg[role=img]")
+    assert svg["aria-label"] == "Reads: documents read against rows."
+    assert "currentColor" in str(svg) and "#0b0b0c" not in str(soup)
+    undescribed = raw.replace('src="data:image/svg+xml;base64,', 'src="data:image/png;base64,')
+    with pytest.raises(SiteError, match=r"01-tiny\.ipynb: an output image has no description"):
+        clean_notebook_html(undescribed, "01-tiny.ipynb", "../run-yourself/")

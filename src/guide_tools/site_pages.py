@@ -252,8 +252,13 @@ def clean_notebook_html(content: str, notebook_name: str, run_yourself_href: str
     if soup.select_one('img[alt="No description has been provided for this image"]') is not None:
         raise SiteError(f"{notebook_name}: an output image has no description; plots go through "
                         "guide_tools.plots (SVG with alt text), other images need alt text")
-    text = str(soup).replace(INK, "currentColor")
-    return notebook_banner(notebook_name, run_yourself_href) + text
+    banner = BeautifulSoup(notebook_banner(notebook_name, run_yourself_href), "html.parser")
+    title = soup.find("h1")
+    if title is not None:
+        title.insert_after(banner)  # under the title, where a reader looks first
+    else:
+        soup.insert(0, banner)
+    return str(soup).replace(INK, "currentColor")
 
 
 def notebook_description(content: str) -> str:
