@@ -153,6 +153,7 @@ def horizontal_overflow(page) -> int:
 
 # ---- Every page ------------------------------------------------------------------
 
+@pytest.mark.timeout(1800)  # ~60 pages with axe: minutes on a 2-core runner
 def test_every_page_loads_cleanly_is_accessible_and_fits_a_phone(browser, site):
     """One pass over the sitemap, light scheme: load, axe, then 390 px wide."""
     visit = Visit(browser, site, color_scheme="light")
@@ -176,6 +177,7 @@ def test_every_page_loads_cleanly_is_accessible_and_fits_a_phone(browser, site):
     assert report == {}, json.dumps(report, indent=1, ensure_ascii=False)
 
 
+@pytest.mark.timeout(1800)
 def test_every_page_has_enough_contrast_in_the_dark_scheme(browser, site):
     visit = Visit(browser, site, color_scheme="dark")
     report = {}
