@@ -230,6 +230,7 @@ def test_notebook_html_is_cleaned_for_the_site():
     assert soup.select_one("[tabindex]") is None
     code = soup.select_one(".jp-CodeCell .highlight pre > code")
     assert code is not None and code.get_text() == "plot()"
+    assert soup.get_text().count("plot()") == 1  # the hidden copy of the source is gone
     assert soup.select_one(".jp-CodeCell .jp-InputArea").has_attr("data-search-exclude")
     assert soup.select_one("h1 a.headerlink").has_attr("data-search-exclude")
     banner = soup.find("h1").find_next_sibling()

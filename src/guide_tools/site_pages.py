@@ -220,7 +220,8 @@ def clean_notebook_html(content: str, notebook_name: str, run_yourself_href: str
     soup = BeautifulSoup(content, "html.parser")
     for tag in soup.find_all(["style", "script"]):
         tag.decompose()
-    for tag in soup.select(".zeroclipboard-container, .jp-Collapser"):
+    # The copy button's hidden source text: Material's own copy button replaces both.
+    for tag in soup.select(".zeroclipboard-container, .clipboard-copy-txt, .jp-Collapser"):
         tag.decompose()
     for tag in soup.select("[tabindex]"):
         del tag["tabindex"]
