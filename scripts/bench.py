@@ -9,7 +9,8 @@ Prints
      and the admin handle seeding, counting and reading a 40,000-row table;
   3. site build time, cold (no notebook cache) and cached;
   4. each notebook's execution time in a fresh kernel;
-  5. the link checker benchmark, when scripts/bench_links.py is present.
+  5. the link checker benchmark, when scripts/bench_links.py is present;
+  6. page weight and Lighthouse scores of the built site (scripts/bench_site.py).
 """
 
 from __future__ import annotations
@@ -171,7 +172,7 @@ def bench_notebooks() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--calls", type=int, default=1000, help="calls per round-trip case (default 1000)")
-    parser.add_argument("--skip", action="append", default=[], choices=["startup", "roundtrip", "admin", "site", "notebooks", "links"])
+    parser.add_argument("--skip", action="append", default=[], choices=["startup", "roundtrip", "admin", "site", "notebooks", "links", "pages"])
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     if "startup" not in args.skip:
@@ -189,6 +190,9 @@ def main() -> None:
     if "links" not in args.skip and links.is_file():
         print("\nlink checkers (scripts/bench_links.py)", flush=True)
         subprocess.run([sys.executable, str(links)], cwd=REPO, check=False)
+    if "pages" not in args.skip:
+        print("\nsite pages (scripts/bench_site.py)", flush=True)
+        subprocess.run([sys.executable, str(REPO / "scripts" / "bench_site.py")], cwd=REPO, check=False)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ def variant_config(tmp: Path, docs_dir: Path) -> Path:
     text = (REPO / "mkdocs.yml").read_text()
     text = text.replace("docs_dir: docs", f"docs_dir: {docs_dir}")
     text = text.replace("  - src/guide_tools/mkdocs_hooks.py", f"  - {REPO / 'src/guide_tools/mkdocs_hooks.py'}")
+    text = text.replace("custom_dir: overrides", f"custom_dir: {REPO / 'overrides'}")
     # `watch` paths are relative to the config file; only `mkdocs serve` needs them.
     text = re.sub(r"\nwatch:\n(  - .*\n)+", "\n", text)
     config = tmp / "mkdocs.yml"

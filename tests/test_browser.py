@@ -1,40 +1,93 @@
-"""A person's view of the built site: headless Chromium (Debian's package) loads
-the pages over loopback; nothing fails, nothing logs an error."""
+"""A reader's view of the built site, in headless Chromium (Debian's package).
+
+The site is served under a sub-path, as GitHub Pages serves it (/<repo>/), and
+every page in its sitemap is loaded at desktop width and at 390 px: no console
+error, no failed request, no request leaving the site, no horizontal scroll on
+a phone, and no serious or critical axe-core violation in either colour scheme.
+Then the behaviours a reader relies on: notebook order via "Next", the search
+finding what a reader types, the review checklist, diagrams, downloads, 404.
+
+One browser serves the whole module (CI has 2 cores).
+"""
 
 from __future__ import annotations
 
-import functools
 import http.server
+import json
+import re
 import shutil
 import threading
+import xml.etree.ElementTree as ElementTree
 from pathlib import Path
+from urllib.parse import urljoin, urlparse
 
 import pytest
+
+from .conftest import REPO
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # Flags for a closed network: no background calls home, no GPU.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+AXE = REPO / "snippets" / "node_modules" / "axe-core" / "axe.min.js"
+SHOTS = REPO / "build" / "screenshots"
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
 
 
+def site_paths(site: Path) -> tuple[str, list[str]]:
+    """The sub-path the site is built for (from site_url) and every page, relative to it."""
+    locations = [element.text for element in ElementTree.parse(site / "sitemap.xml").iter()
+                 if element.tag.endswith("loc")]
+    base = urlparse(locations[0]).path
+    base = base if base.endswith("/") else base + "/"
+    return base, [urlparse(url).path[len(base):] for url in locations]
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
+
+class SubPathHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site at BASE only, and its 404.html for anything missing, like GitHub Pages."""
+
+    base = "/"
+    site: Path
+
+    def translate_path(self, path):
+        path = urlparse(path).path
+        if not path.startswith(self.base):
+            return str(self.site / "__outside_the_site__")
+        return super().translate_path("/" + path[len(self.base):])
+
+    def send_error(self, code, message=None, explain=None):
+        page = self.site / "404.html"
+        if code != 404 or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def log_message(self, *args):  # keep pytest output readable
         pass
 
 
 @pytest.fixture(scope="module")
-def site_url(built_site):
-    handler = functools.partial(QuietHandler, directory=str(built_site))
+def site(built_site):
+    base, pages = site_paths(built_site)
+    handler = type("Handler", (SubPathHandler,), {"base": base, "site": built_site,
+                                                   "__init__": lambda self, *a, **k: SubPathHandler.__init__(
+                                                       self, *a, directory=str(built_site), **k)})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
+    origin = f"http://127.0.0.1:{server.server_address[1]}"
+    yield {"origin": origin, "root": origin + base, "pages": pages, "dir": built_site}
     server.shutdown()
 
 
 @pytest.fixture(scope="module")
 def browser():
     assert CHROMIUM, "Debian's chromium is not installed: run `make install` as root, or apt-get install chromium"
+    assert AXE.is_file(), f"{AXE.relative_to(REPO)} is missing: run `make install` (npm ci in snippets/)"
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -43,58 +96,359 @@ def browser():
         browser.close()
 
 
-def visit(browser, url: str, screenshot: Path | None = None):
-    """Loads a page and returns (page, console errors, failed requests)."""
-    context = browser.new_context()
-    page = context.new_page()
-    errors: list[str] = []
-    failed: list[str] = []
-    page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("requestfailed", lambda req: failed.append(f"{req.url} ({req.failure})"))
-    page.on("response", lambda res: res.status >= 400 and failed.append(f"{res.url} ({res.status})"))
-    page.goto(url, wait_until="networkidle")
-    if screenshot is not None:
-        screenshot.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(screenshot), full_page=False)
-    return page, errors, failed
+class Visit:
+    """One browser tab that records what went wrong while pages load."""
+
+    def __init__(self, browser, site, **context_options):
+        self.context = browser.new_context(viewport=DESKTOP, **context_options)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.failed: list[str] = []
+        self.external: list[str] = []
+        origin = site["origin"]
+
+        def route(route):
+            if route.request.url.startswith(origin) or route.request.url.startswith(("data:", "blob:")):
+                route.continue_()
+            else:
+                self.external.append(route.request.url)
+                route.abort()
+
+        self.context.route("**/*", route)
+        self.page.on("console", lambda msg: msg.type == "error" and self.errors.append(msg.text))
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        self.page.on("requestfailed", lambda req: req.url.startswith(origin)
+                     and self.failed.append(f"{req.url} ({req.failure})"))
+        self.page.on("response", lambda res: res.status >= 400 and self.failed.append(f"{res.url} ({res.status})"))
+
+    def open(self, url: str, expect_status: int = 200):
+        response = self.page.goto(url, wait_until="load")
+        assert response.status == expect_status, f"{url}: HTTP {response.status}"
+        # Diagrams render after load: wait for Material to swap every source for a drawing.
+        self.page.wait_for_function("document.querySelectorAll('pre.mermaid').length === 0", timeout=20_000)
+        return self.page
+
+    def problems(self) -> list[str]:
+        return ([f"console: {e}" for e in self.errors] + [f"failed: {f}" for f in self.failed]
+                + [f"external: {u}" for u in self.external])
+
+    def close(self):
+        self.context.close()
 
 
-SHOTS = Path(__file__).resolve().parents[1] / "build" / "screenshots"
+def axe_violations(page, rules: list[str] | None = None) -> list[str]:
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    options = {"resultTypes": ["violations"]}
+    if rules:
+        options["runOnly"] = {"type": "rule", "values": rules}
+    result = page.evaluate("options => axe.run(document, options)", options)
+    return [f"{v['id']} ({v['impact']}): {v['help']} — e.g. {v['nodes'][0]['target']}"
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
-def test_home_page_renders_cleanly_with_its_diagram(browser, site_url):
-    page, errors, failed = visit(browser, f"{site_url}/", SHOTS / "home.png")
-    assert errors == [] and failed == []
-    assert "Convex Architecture Guide" in page.title()
-    # Material swaps the diagram's source (pre.mermaid) for a rendered div whose
-    # SVG sits in a closed shadow root: check the swap and the drawing's size.
-    page.wait_for_selector("div.mermaid", timeout=15_000)
-    assert page.locator("pre.mermaid").count() == 0
-    assert page.locator("div.mermaid").first.bounding_box()["height"] > 100
+def horizontal_overflow(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
 
 
-def test_notebook_page_renders_outputs(browser, site_url):
-    page, errors, failed = visit(browser, f"{site_url}/notebooks/01-data-model/", SHOTS / "notebook.png")
-    assert errors == [] and failed == []
-    assert page.locator("table").count() > 0
-    assert "NOT_A_MEMBER" in page.content()
+# ---- Every page ------------------------------------------------------------------
+
+@pytest.mark.timeout(1800)  # ~60 pages with axe: minutes on a 2-core runner
+def test_every_page_loads_cleanly_is_accessible_and_fits_a_phone(browser, site):
+    """One pass over the sitemap, light scheme: load, axe, then 390 px wide."""
+    visit = Visit(browser, site, color_scheme="light")
+    report: dict[str, list[str]] = {}
+    try:
+        for path in site["pages"]:
+            page = visit.open(site["root"] + path)
+            problems = axe_violations(page)
+            page.set_viewport_size(PHONE)
+            overflow = horizontal_overflow(page)
+            if overflow > 0:
+                problems.append(f"scrolls sideways by {overflow} px at 390 px wide")
+            page.set_viewport_size(DESKTOP)
+            problems += visit.problems()
+            visit.errors.clear(), visit.failed.clear(), visit.external.clear()
+            if problems:
+                report["/" + path] = problems
+    finally:
+        visit.close()
+    assert len(site["pages"]) > 40
+    assert report == {}, json.dumps(report, indent=1, ensure_ascii=False)
 
 
-def test_principle_page_has_copyable_code(browser, site_url):
-    page, errors, failed = visit(browser, f"{site_url}/principles/data-model-first/", SHOTS / "principle.png")
-    assert errors == [] and failed == []
-    code = page.locator("pre code").filter(has_text="defineTable").first
-    code.scroll_into_view_if_needed()
-    assert "--8<--" not in page.content()  # snippet markers never reach the page
-    # content.code.copy: Material adds the copy button once a block is on screen.
-    page.wait_for_selector(".md-code__button, button.md-clipboard", timeout=10_000)
+@pytest.mark.timeout(1800)
+def test_every_page_has_enough_contrast_in_the_dark_scheme(browser, site):
+    visit = Visit(browser, site, color_scheme="dark")
+    report = {}
+    try:
+        for path in site["pages"]:
+            page = visit.open(site["root"] + path)
+            assert page.get_attribute("body", "data-md-color-scheme") == "slate"
+            problems = axe_violations(page, ["color-contrast", "link-in-text-block"]) + visit.problems()
+            if problems:
+                report["/" + path] = problems
+    finally:
+        visit.close()
+    assert report == {}, json.dumps(report, indent=1, ensure_ascii=False)
 
 
-def test_dark_mode_toggle_switches_scheme(browser, site_url):
-    page, errors, _ = visit(browser, f"{site_url}/")
-    before = page.get_attribute("body", "data-md-color-scheme")
-    page.locator("label.md-header__button[for^='__palette']").first.click()
-    after = page.get_attribute("body", "data-md-color-scheme")
-    assert {before, after} == {"default", "slate"}
-    assert errors == []
+# ---- Screenshots to look at --------------------------------------------------------
+
+@pytest.mark.parametrize("name,path", [("home", ""), ("notebook", "notebooks/02-indexes/")])
+def test_screenshots_at_desktop_and_phone_width(browser, site, name, path):
+    visit = Visit(browser, site)
+    try:
+        page = visit.open(site["root"] + path)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}-1280.png"))
+        page.set_viewport_size(PHONE)
+        page.screenshot(path=str(SHOTS / f"{name}-390.png"))
+        assert visit.problems() == []
+    finally:
+        visit.close()
+
+
+# ---- Navigation --------------------------------------------------------------------
+
+def test_next_walks_the_notebooks_in_numeric_order(browser, site):
+    visit = Visit(browser, site)
+    try:
+        page = visit.open(site["root"] + "notebooks/01-data-model/")
+        numbers = [1]
+        while True:
+            following = page.locator("a.md-footer__link--next")
+            if following.count() == 0:
+                break
+            following.click()
+            page.wait_for_load_state("load")
+            match = re.search(r"/notebooks/(\d+)-", page.url)
+            if not match:
+                break
+            numbers.append(int(match.group(1)))
+        assert numbers == list(range(1, 12))
+    finally:
+        visit.close()
+
+
+def test_sidebar_lists_notebooks_in_numeric_order(browser, site):
+    visit = Visit(browser, site)
+    try:
+        page = visit.open(site["root"] + "notebooks/")
+        hrefs = page.eval_on_selector_all("nav.md-nav--primary a.md-nav__link",
+                                          "links => links.map(a => a.getAttribute('href'))")
+        numbers = [int(m.group(1)) for h in hrefs if (m := re.search(r"(\d\d)-[a-z]", h))]
+        assert numbers == sorted(numbers) and set(numbers) == set(range(1, 12))
+    finally:
+        visit.close()
+
+
+def test_missing_page_gets_a_helpful_404_under_the_sub_path(browser, site):
+    visit = Visit(browser, site)
+    try:
+        page = visit.page
+        response = page.goto(site["root"] + "principles/no-such-page/", wait_until="load")
+        assert response.status == 404
+        visit.failed.clear(), visit.errors.clear()  # the 404 itself is expected
+        text = page.locator("article").inner_text()
+        assert "Page not found" in text
+        for link in ("Principles", "Patterns", "Notebooks", "Reference"):
+            href = page.locator("article").get_by_role("link", name=link, exact=True).get_attribute("href")
+            assert page.request.get(urljoin(page.url, href)).status == 200, (link, href)
+        assert visit.problems() == []  # stylesheets and scripts load from the sub-path
+    finally:
+        visit.close()
+
+
+# ---- Notebook pages ----------------------------------------------------------------
+
+def test_notebook_page_offers_its_download_and_the_run_yourself_page(browser, site):
+    visit = Visit(browser, site)
+    try:
+        page = visit.open(site["root"] + "notebooks/02-indexes/")
+        download = page.locator(".guide-notebook-banner a[download]")
+        notebook = page.request.get(page.url + download.get_attribute("href"))
+        assert notebook.status == 200
+        assert json.loads(notebook.body())["cells"], "the download is a notebook"
+        page.locator(".guide-notebook-banner").get_by_role("link", name="Run the notebooks yourself").click()
+        page.wait_for_load_state("load")
+        assert page.url.endswith("/notebooks/run-yourself/")
+        assert "make lab" in page.content()
+        assert visit.problems() == []
+    finally:
+        visit.close()
+
+
+def test_notebook_plot_is_described_svg_that_follows_the_colour_scheme(browser, site):
+    colours = {}
+    for scheme in ("light", "dark"):
+        visit = Visit(browser, site, color_scheme=scheme)
+        try:
+            page = visit.open(site["root"] + "notebooks/02-indexes/")
+            plot = page.locator(".jp-OutputArea svg[role=img]").first
+            label = plot.get_attribute("aria-label")
+            assert "documents read" in label.lower() and "messages in the table" in label.lower()
+            colours[scheme] = plot.evaluate("svg => getComputedStyle(svg.querySelector('text')).fill")
+            assert page.locator("img[alt='No description has been provided for this image']").count() == 0
+        finally:
+            visit.close()
+    assert colours["light"] != colours["dark"], colours
+
+
+def test_notebook_code_has_materials_copy_button_and_no_jupyter_css(browser, site):
+    visit = Visit(browser, site)
+    try:
+        page = visit.open(site["root"] + "notebooks/01-data-model/")
+        assert page.locator("article style").count() == 0
+        block = page.locator(".jp-CodeCell .highlight pre > code").first
+        block.scroll_into_view_if_needed()
+        page.wait_for_selector(".jp-CodeCell .md-code__button, .jp-CodeCell button.md-clipboard", timeout=10_000)
+        sheets = page.eval_on_selector_all("link[rel=stylesheet]", "ls => ls.map(l => l.href)")
+        assert any(s.endswith("/stylesheets/notebook.css") for s in sheets)
+    finally:
+        visit.close()
+
+
+# ---- Diagrams ----------------------------------------------------------------------
+
+def test_diagram_is_labelled_and_enlarges(browser, site):
+    visit = Visit(browser, site)
+    try:
+        page = visit.open(site["root"] + "architecture/clerk-convex-polar/")
+        figure = page.locator("figure.guide-diagram").last
+        assert "Polar subscription webhook" in figure.locator("figcaption").inner_text()
+        before = figure.locator(".mermaid").bounding_box()["width"]
+        figure.get_by_role("button", name="Enlarge diagram").click()
+        assert "guide-diagram--zoomed" in figure.get_attribute("class")
+        assert figure.locator(".mermaid").bounding_box()["width"] > before * 1.3
+        page.keyboard.press("Escape")
+        assert "guide-diagram--zoomed" not in figure.get_attribute("class")
+        assert visit.problems() == []
+    finally:
+        visit.close()
+
+
+def test_mermaid_loads_only_on_pages_with_a_diagram(browser, site):
+    visit = Visit(browser, site)
+    try:
+        for path, expected in (("principles/performance/", False), ("principles/security/", True)):
+            page = visit.open(site["root"] + path)
+            scripts = page.eval_on_selector_all("script[src]", "ss => ss.map(s => s.src)")
+            assert any("mermaid" in s for s in scripts) is expected, (path, scripts)
+    finally:
+        visit.close()
+
+
+# ---- Review checklist --------------------------------------------------------------
+
+def test_review_checklist_ticks_persist_and_copy_as_markdown(browser, site):
+    visit = Visit(browser, site, permissions=["clipboard-read", "clipboard-write"])
+    try:
+        url = site["root"] + "reference/review-checklist/"
+        page = visit.open(url)
+        boxes = page.locator(".task-list-item input[type=checkbox]")
+        assert boxes.count() > 20
+        second = boxes.nth(1)
+        label = second.get_attribute("aria-label")
+        assert label and second.is_enabled()
+        second.check(force=True)  # Material draws its own box over the input
+        page.reload(wait_until="load")
+        assert page.locator(".task-list-item input[type=checkbox]").nth(1).is_checked()
+        assert not page.locator(".task-list-item input[type=checkbox]").nth(0).is_checked()
+        page.get_by_role("button", name="Copy as Markdown").click()
+        page.wait_for_function("document.querySelector('.guide-checklist-tools output').value.startsWith('Copied')")
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied.startswith("# ")
+        assert f"- [x] {label}" in copied
+        assert copied.count("- [ ] ") == boxes.count() - 1
+        assert visit.problems() == []
+    finally:
+        visit.close()
+
+
+# ---- Search ------------------------------------------------------------------------
+
+# What a reader types, and the page that must be in the first three results.
+SEARCHES = [
+    ("withIndex", "principles/performance/"),
+    (".withIndex", "principles/performance/"),
+    ("withIndex(", "principles/performance/"),
+    ("ConvexError", "patterns/write-a-service/"),
+    ("paginate", "patterns/paginate/"),
+    ("usePaginatedQuery", "patterns/paginate/"),
+    ("full text search", "patterns/full-text-search/"),
+    ("vector search", "patterns/vector-search/"),
+    ("webhook signature", "patterns/webhooks-with-http-actions/"),
+    ("httpAction", "patterns/webhooks-with-http-actions/"),
+    ("runAfter", "patterns/scheduling-and-crons/"),
+    ("cron", "patterns/scheduling-and-crons/"),
+    ("ctx.auth.getUserIdentity", "patterns/authentication/"),
+    ("getUserIdentity", "patterns/authentication/"),
+    ("Clerk", "architecture/clerk-convex-polar/"),
+    ("Polar", "architecture/clerk-convex-polar/"),
+    ("optimistic update", "patterns/optimistic-updates/"),
+    ("zod", "patterns/validate-with-zod/"),
+    ("convex-test", "patterns/testing-with-convex-test/"),
+    ("storage.generateUploadUrl", "patterns/file-storage/"),
+    ("review checklist", "reference/review-checklist/"),
+    ("limits", "reference/limits/"),
+    ("repository", "patterns/write-a-repository/"),
+    ("internalMutation", "principles/function-organisation/"),
+    ("transaction", "principles/transactions/"),
+    ("preloadQuery", "patterns/nextjs-app-router/"),
+    ("OCC", "principles/transactions/"),
+]
+
+
+def search(page, query: str) -> list[str]:
+    """The pages of the first three results of the site's own search box, as URL paths."""
+    box = page.locator("input.md-search__input")
+    meta = page.locator(".md-search-result__meta")
+    # Material reads the box on keyup: fill, then press a key that does not type.
+    box.fill("")  # back to "Type to start searching", so old results cannot pass for new ones
+    box.press("End")
+    page.wait_for_function("() => !/matching/.test(document.querySelector('.md-search-result__meta').textContent)")
+    box.fill(query)
+    box.press("End")
+    previous, stable = None, 0
+    for attempt in range(150):  # results arrive from a web worker: wait until they settle
+        page.wait_for_timeout(100)
+        if "matching" not in (meta.text_content() or ""):
+            if attempt % 20 == 19:  # typed before the worker had loaded the index: type again
+                box.fill(query)
+                box.press("End")
+            continue
+        current = page.eval_on_selector_all(
+            ".md-search-result__list > .md-search-result__item > a.md-search-result__link",
+            "links => [...new Set(links.map(a => a.href.split(/[?#]/)[0]))].slice(0, 3)")
+        stable = stable + 1 if current == previous else 0
+        if stable >= 2:
+            return [urlparse(url).path for url in current]
+        previous = current
+    raise AssertionError(f"search for {query!r} never settled (last: {meta.text_content()!r})")
+
+
+def test_search_finds_what_a_reader_types(browser, site):
+    visit = Visit(browser, site)
+    misses = {}
+    try:
+        page = visit.open(site["root"])
+        page.locator("label.md-search__icon, .md-search__input").first.click()
+        for query, expected in SEARCHES:
+            top = [path[len(urlparse(site["root"]).path):].split("#")[0] for path in search(page, query)]
+            if expected not in top:
+                misses[query] = {"expected": expected, "top 3": top}
+        assert visit.problems() == []
+    finally:
+        visit.close()
+    assert len(SEARCHES) >= 20
+    assert misses == {}, json.dumps(misses, indent=1)
+
+
+def test_search_index_has_no_page_furniture(site):
+    index = json.loads((site["dir"] / "search" / "search_index.json").read_text(encoding="utf-8"))
+    for entry in index["docs"]:
+        where = entry["location"]
+        for text in (entry["title"], entry["text"]):
+            assert "Copied!" not in text and "¶" not in text, where
+            assert not re.search(r"(In|Out)\s*\[\d*\]:", text), where

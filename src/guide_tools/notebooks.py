@@ -38,8 +38,11 @@ DEFAULT_DEPENDENCIES = (
     "snippets/package-lock.json",
     "facts/convex.yml",
     "src/convex_playground",
+    "src/guide_tools/plots.py",
     "requirements.lock",
 )
+# Each kernel starts by making matplotlib figures described, recolourable SVG (plots.py).
+KERNEL_SETUP = ["--IPKernelApp.exec_lines=from guide_tools.plots import install; install()"]
 SKIP_PARTS = {"node_modules", "__pycache__", ".ipynb_checkpoints"}
 
 
@@ -132,6 +135,8 @@ def execute_notebook(path: Path, output_dir: Path = OUTPUT, *, force: bool = Fal
         if previous.metadata.get("guide", {}).get("cache_key") == key:
             merged = _copy_outputs(previous, nb)
             merged.metadata.setdefault("guide", {})["cache_key"] = key
+            if "seconds" in previous.metadata.get("guide", {}):
+                merged.metadata.guide["seconds"] = previous.metadata.guide["seconds"]
             if merged != previous:  # only the Markdown changed: no need to run
                 nbformat.write(merged, output)
             return Outcome(path, output, True, time.perf_counter() - started)
@@ -142,7 +147,7 @@ def execute_notebook(path: Path, output_dir: Path = OUTPUT, *, force: bool = Fal
             cell.outputs = []
             cell.execution_count = None
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=False,
-                            resources={"metadata": {"path": str(path.parent)}})
+                            resources={"metadata": {"path": str(path.parent)}}, extra_arguments=KERNEL_SETUP)
     with _environment(use_convex_url):
         try:
             client.execute()
@@ -157,6 +162,8 @@ def execute_notebook(path: Path, output_dir: Path = OUTPUT, *, force: bool = Fal
         except DeadKernelError as error:
             raise NotebookError(f"{_display(path, root)}: the kernel died ({error})") from None
     nb.metadata.setdefault("guide", {})["cache_key"] = key
+    # How long a reader waits for "Run all": the Notebooks page shows it.
+    nb.metadata.guide["seconds"] = round(time.perf_counter() - started, 1)
     output_dir.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, output)
     return Outcome(path, output, False, time.perf_counter() - started)
