@@ -137,7 +137,8 @@ def test_built_pages_print_registry_values_and_say_what_they_were_checked_agains
     limits = (built_site / "reference" / "limits" / "index.html").read_text(encoding="utf-8")
     assert "32,000" in limits and "512 KiB" in limits and "30 minutes" in limits
     checked = f"checked against convex {facts.registry().convex_version}"
-    for page in ("index.html", "principles/performance/index.html", "patterns/external-apis-with-actions/index.html"):
+    for page in ("index.html", "principles/performance/index.html", "patterns/external-apis-with-actions/index.html",
+                 "notebooks/02-indexes/index.html"):
         html = (built_site / page).read_text(encoding="utf-8")
         assert checked in html, f"{page} has no 'checked against' footer"
     external = (built_site / "patterns" / "external-apis-with-actions" / "index.html").read_text(encoding="utf-8")

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import os
 import shutil
+from html import escape
 from pathlib import Path, PurePosixPath
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from guide_tools import llms, notebooks, site_pages
+from guide_tools import facts, llms, notebooks, site_pages
 
 MERMAID = notebooks.REPO / "snippets" / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
 MERMAID_DEST = "assets/javascripts/mermaid.min.js"
@@ -93,7 +94,11 @@ def on_page_content(html: str, page, config, files) -> str:
             page.edit_url = page.edit_url.rsplit("/docs/", 1)[0] + f"/notebooks/{name}"
         run_yourself = files.get_file_from_path(site_pages.RUN_YOURSELF)
         href = run_yourself.url_relative_to(page.file) if run_yourself else "../"
-        return site_pages.clean_notebook_html(html, name, href)
+        # Markdown pages get this line from the macros plugin, which never sees a notebook.
+        checked = (f'<hr><p><small class="guide-checked">Convex facts on this page were checked against '
+                   f'{escape(facts.checked_against())} (the guide\'s facts registry, <code>facts/convex.yml</code>).'
+                   f'</small></p>')
+        return site_pages.clean_notebook_html(html, name, href) + checked
     except site_pages.SiteError as error:
         raise PluginError(str(error)) from None
 
