@@ -512,7 +512,10 @@ const toGlob = (files) => {
   const glob = {};
   for (const [out, file] of Object.entries(files)) {
     const url = pathToFileURL(file).href;
-    glob[`convex/${out}.js`] = () => import(url);
+    // convex-test imports a module on every call; with module hooks registered each
+    // import() is a round trip to the hooks thread, so the first one is kept.
+    let module;
+    glob[`convex/${out}.js`] = () => (module ??= import(url));
   }
   return glob;
 };
