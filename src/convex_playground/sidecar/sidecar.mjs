@@ -7,7 +7,7 @@
 //   node --enable-source-maps --import ./register.mjs sidecar.mjs --app APP_DIR --functions DIR
 //        --cache DIR --answer-fd N
 // The app itself is bundled and loaded by loader.mjs.
-import { createWriteStream, writeSync } from "node:fs";
+import { writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { createInterface } from "node:readline";
