@@ -74,8 +74,6 @@ export default defineSchema({
     .searchIndex("search_body", { searchField: "body", filterFields: ["channelId"] }),
   // --8<-- [end:messages_table]
 
-  // Tables added by later chapters go below their chapter's marker line.
-  // >>> search and embeddings tables
   // --8<-- [start:embeddings_table]
   // One embedding per message, in its own table: message documents stay
   // small for every query that lists them, and the vectors can be rebuilt
@@ -90,7 +88,6 @@ export default defineSchema({
     // 64 must match EMBEDDING_DIMENSIONS in convex/model/embeddings.ts.
     .vectorIndex("by_embedding", { vectorField: "embedding", dimensions: 64, filterFields: ["channelId"] }),
   // --8<-- [end:embeddings_table]
-  // >>> billing, files and webhook tables
   // --8<-- [start:billing_tables]
   // One row per user: the subscription state Polar last told us about.
   subscriptions: defineTable({
