@@ -407,6 +407,10 @@ Object.assign(handlers, {
   },
 });
 
+// The reviewer's probes (review_probes.mjs).
+import { reviewOps } from "./review_probes.mjs";
+Object.assign(handlers, reviewOps(() => schema));
+
 // Whatever a request committed reaches the live queries it touched, whether or
 // not its handler refreshed them itself.
 for (const [op, handler] of Object.entries(handlers)) {

@@ -1,0 +1,202 @@
+"""Fill every table of an app's schema with synthetic documents, two of whose users the reviewer signs in as.
+
+Tables are seeded in an order where a table comes after the tables its ids
+point at, so every `v.id` holds the id of a real document. A reference that
+cannot be satisfied (a cycle of required ids, an empty table) leaves the
+document out, with a warning. The users table is the table named like one
+(`users`, `profiles`, `accounts`) or the one with an identity field
+(`tokenIdentifier`, `subject`, `clerkId`, ...); its first three documents carry
+the identities of "alice", "bob" and "carol", as the app's `ctx.auth` would see
+them, so code that finds the caller's user row by token or email finds it.
+
+Ownership: a document is owned by the user its user-reference fields (a
+top-level `v.id("users")` field) point at; a users document owns itself.
+In every table with such fields alice and bob own `OWNED_PER_USER` rows each
+whatever the size, and other users own the rest, so one user's data stays the
+same size as the tables grow, as in a real app (a `.collect()` of "my notes"
+does not grow; a scan of the table does). carol owns nothing but her users
+document. `SeedState.related(user, table)` is what
+a real client of that user would pass: documents of the table the user owns or
+that the user's own documents point at (the channels alice is a member of).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+from .values import (
+    Picker,
+    Unsatisfiable,
+    generate_object,
+    identity_key,
+    referenced_tables,
+    user_reference_fields,
+)
+
+# alice and bob own data; carol has a users document and nothing else (the outsider of the probes).
+USER_NAMES = ("alice", "bob", "carol")
+DATA_OWNERS = ("alice", "bob")
+OWNED_PER_USER = 5
+_USERS_TABLE_NAMES = ("users", "user", "profiles", "accounts", "members")
+
+
+@dataclass
+class TableInfo:
+    name: str
+    fields: dict  # the document validator's field map
+    indexes: list[dict]  # [{"indexDescriptor", "fields"}]
+    vector_dimensions: dict[str, int]
+    owner_fields: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SeedState:
+    """What was seeded: ids per table, each document's owner and the ids it points at."""
+
+    tables: dict[str, TableInfo]
+    users_table: str | None
+    identities: dict[str, dict[str, str]]  # "alice" -> {"subject", "tokenIdentifier", "email", "name"}
+    ids: dict[str, list[str]] = field(default_factory=dict)
+    owner: dict[str, str] = field(default_factory=dict)  # id -> "alice" | "bob" (others are not recorded)
+    references: dict[str, set[str]] = field(default_factory=dict)  # id -> ids it points at
+    documents: dict[str, dict] = field(default_factory=dict)  # id -> the seeded fields
+    user_ids: dict[str, str] = field(default_factory=dict)  # "alice" -> her users document
+    warnings: list[str] = field(default_factory=list)
+
+    def related(self, user: str, table: str) -> list[str]:
+        """Ids of `table` the user owns or that the user's own documents point at."""
+        own = [i for i in self.ids.get(table, []) if self.owner.get(i) == user]
+        pointed = {ref for i, who in self.owner.items() if who == user for ref in self.references.get(i, ())}
+        linked = [i for i in self.ids.get(table, []) if i in pointed and i not in own]
+        return own + linked
+
+    def forget(self, document_id: str) -> None:
+        """A call deleted the document: later calls must not pick it."""
+        for ids in self.ids.values():
+            if document_id in ids:
+                ids.remove(document_id)
+                return
+
+
+def table_infos(schema_export: dict | None) -> dict[str, TableInfo]:
+    """The tables of the schema's `export()`, with their document field maps."""
+    infos: dict[str, TableInfo] = {}
+    for table in (schema_export or {}).get("tables", []):
+        document = table.get("documentType") or {"type": "any"}
+        fields = document.get("value", {}) if document.get("type") == "object" else {}
+        dimensions = {vector["vectorField"]: int(vector["dimensions"]) for vector in table.get("vectorIndexes") or []}
+        infos[table["tableName"]] = TableInfo(table["tableName"], fields, list(table.get("indexes") or []), dimensions)
+    return infos
+
+
+def find_users_table(tables: dict[str, TableInfo]) -> str | None:
+    """The table that holds the app's users (see the module docstring)."""
+    for name in _USERS_TABLE_NAMES:
+        if name in tables:
+            return name
+    for name, info in tables.items():
+        if any(identity_key(f) in ("tokenIdentifier", "subject") for f in info.fields):
+            return name
+    return None
+
+
+def seeding_order(tables: dict[str, TableInfo]) -> list[str]:
+    """Referenced tables first; within a cycle, the table with the fewest unseeded references goes first."""
+    deps = {name: referenced_tables(info.fields) & set(tables) - {name} for name, info in tables.items()}
+    order: list[str] = []
+    remaining = set(tables)
+    while remaining:
+        ready = sorted(name for name in remaining if not deps[name] - set(order))
+        if not ready:
+            ready = [min(sorted(remaining), key=lambda name: len(deps[name] - set(order)))]
+        order.append(ready[0])
+        remaining.discard(ready[0])
+    return order
+
+
+def seed(admin: Any, tables: dict[str, TableInfo], identities: dict[str, dict[str, str]], size: int,
+         rng: random.Random) -> SeedState:
+    """Inserts `size` documents into every table; returns what was inserted."""
+    users_table = find_users_table(tables)
+    state = SeedState(tables=tables, users_table=users_table, identities=identities)
+    for info in tables.values():
+        info.owner_fields = user_reference_fields(info.fields, users_table)
+    for name in seeding_order(tables):
+        _seed_table(admin, state, tables[name], size, rng)
+    return state
+
+
+def _seed_table(admin: Any, state: SeedState, info: TableInfo, size: int, rng: random.Random) -> None:
+    state.ids.setdefault(info.name, [])
+    others = [i for i in state.ids.get(state.users_table or "", []) if i not in state.user_ids.values()]
+    # A table that points at itself is seeded in two batches, so the second can point at the first.
+    self_referencing = info.name in referenced_tables(info.fields)
+    batches = [max(1, size // 10), size - max(1, size // 10)] if self_referencing and size > 1 else [size]
+    skipped = 0
+    index = 0
+    for batch_size in batches:
+        documents: list[dict] = []
+        owners: list[str | None] = []
+        for _ in range(batch_size):
+            owner = _owner_for(index, state, info)
+            index += 1
+            identity = state.identities.get(owner, {}) if info.name == state.users_table else {}
+            owner_id = state.user_ids.get(owner) if owner else (rng.choice(others) if others else None)
+
+            def pick_id(table: str, field_name: str | None, owner_id: str | None = owner_id) -> str | None:
+                if table == state.users_table and field_name in info.owner_fields and owner_id is not None:
+                    return owner_id
+                pool = state.ids.get(table) or []
+                return rng.choice(pool) if pool else None
+
+            picker = Picker(rng=rng, pick_id=pick_id, identity=identity, vector_dimensions=info.vector_dimensions,
+                            serial=rng.randrange(10**6) * 10**4 + index)
+            try:
+                documents.append(generate_object(info.fields, picker))
+                owners.append(owner)
+            except Unsatisfiable as missing:
+                skipped += 1
+                reason = str(missing)
+        if not documents:
+            continue
+        try:
+            ids = admin.insert(info.name, documents)
+        except Exception as error:  # the schema refused a generated document: say so, seed the rest
+            state.warnings.append(f"seeding {info.name}: {str(error).splitlines()[0]}")
+            return
+        for document_id, document, owner in zip(ids, documents, owners):
+            state.ids[info.name].append(document_id)
+            state.documents[document_id] = document
+            state.references[document_id] = {s for s in _strings_in(document) if s in state.documents} - {document_id}
+            if owner is not None:
+                state.owner[document_id] = owner
+                if info.name == state.users_table and owner not in state.user_ids:
+                    state.user_ids[owner] = document_id
+    if skipped:
+        state.warnings.append(f"seeding {info.name}: {skipped} documents left out (no document of table "
+                              f"{reason!r} to point at)")
+
+
+def _owner_for(index: int, state: SeedState, info: TableInfo) -> str | None:
+    if info.name == state.users_table:
+        return USER_NAMES[index] if index < len(USER_NAMES) else None
+    if info.owner_fields and index < OWNED_PER_USER * len(DATA_OWNERS):
+        return DATA_OWNERS[index % len(DATA_OWNERS)]
+    return None
+
+
+def _strings_in(value: Any) -> list[str]:
+    """Every string inside a generated document (the ids among them are the seeded ids it holds)."""
+    found: list[str] = []
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, str):
+            found.append(node)
+    return found

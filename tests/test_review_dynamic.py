@@ -1,0 +1,139 @@
+"""The reviewer's dynamic pass on a tiny app of its own (tests/fixtures/review_dyn_app).
+
+The app has each flaw the pass proves by calling (access control, identity
+from arguments, growth with the table, a hot document, an unused index, a
+function reaching the internet) and correct code that looks like a flaw (an
+auth wrapper, a bounded per-user `.collect()`, public posts read anonymously,
+a mutation that writes the caller's own document). One dynamic run at tiny
+sizes serves every test of the module.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from convex_review.dynamic.seeding import TableInfo, seeding_order
+from convex_review.dynamic.values import Picker, Unsatisfiable, generate, generate_object
+from convex_review.dynamic_pass import run_dynamic
+from convex_review.errors import ReviewInputError
+
+APP = Path(__file__).parent / "fixtures" / "review_dyn_app"
+SIZES = (20, 80)
+
+
+@pytest.fixture(scope="module")
+def review():
+    messages: list[str] = []
+    result = run_dynamic(APP, sizes=SIZES, progress=messages.append)
+    return result, messages
+
+
+def found(result) -> set[tuple[str, str | None]]:
+    return {(f.rule, f.function) for f in result.findings}
+
+
+@pytest.mark.slow
+def test_every_planted_flaw_is_proved(review):
+    result, _ = review
+    expected = {
+        ("missing-access-control", "notes:get"),
+        ("missing-access-control", "notes:remove"),
+        ("identity-from-args", "notes:listForUser"),
+        ("identity-from-args", "notes:create"),
+        ("unbounded-collect", "posts:countAll"),
+        ("reads-exceed-results", "posts:countAll"),
+        ("filter-scan", "posts:byTitle"),
+        ("broad-subscription", "posts:byTitle"),
+        ("n-plus-one", "posts:listWithAuthors"),
+        ("hot-document", "posts:recordView"),
+        ("missing-args-validator", "notes:rename"),
+        ("unused-index", None),
+    }
+    assert expected <= found(result), sorted(found(result))
+
+
+@pytest.mark.slow
+def test_correct_code_that_looks_flawed_is_not_reported(review):
+    result, _ = review
+    lookalikes = {"notes:listMine", "notes:getChecked", "notes:removeChecked", "notes:touch", "posts:listPublic"}
+    assert [f for f in result.findings if f.function in lookalikes] == []
+    unused = [f.evidence["index"] for f in result.findings if f.rule == "unused-index"]
+    assert unused == ["by_text"]
+
+
+@pytest.mark.slow
+def test_findings_carry_measured_numbers_and_locations(review):
+    result, _ = review
+    collect = next(f for f in result.findings if (f.rule, f.function) == ("unbounded-collect", "posts:countAll"))
+    assert collect.evidence["documentsRead"] == {20: 20, 80: 80}
+    assert "reads 80 documents at 80 rows per table and 20 at 20" in collect.message
+    assert collect.file == "convex/posts.ts" and collect.line is not None and collect.source == "dynamic"
+    leak = next(f for f in result.findings if (f.rule, f.function) == ("missing-access-control", "notes:get"))
+    assert leak.evidence["owner"] == "alice" and leak.evidence["caller"] in ("anonymous", "carol")
+    assert leak.evidence["privateBecause"].startswith("notes:listMine")
+    index = next(f for f in result.findings if f.rule == "unused-index")
+    assert index.file == "convex/schema.ts"
+    assert 'by_text' in (APP / index.file).read_text().splitlines()[index.line - 1]
+
+
+@pytest.mark.slow
+def test_measurements_and_blocked_network(review):
+    result, _ = review
+    count = result.measurements["posts:countAll"]
+    assert count["documentsRead"] == {20: 20, 80: 80} and count["resultSize"] == {20: 1, 80: 1}
+    assert result.measurements["posts:listPublic"]["anonymousAllowed"] is True
+    assert result.measurements["notes:listMine"]["anonymousAllowed"] is False
+    assert any("refused" in error for error in result.measurements["posts:ping"]["errors"])
+
+
+@pytest.mark.slow
+def test_progress_and_the_app_left_untouched(review):
+    _, messages = review
+    assert "seeding 80 per table (4 tables)" in messages
+    assert any(m.startswith("calling 16 public functions as anonymous, alice, bob, carol") for m in messages)
+    assert not (APP / "convex" / "_generated").exists()
+
+
+def test_a_missing_folder_is_bad_input(tmp_path):
+    with pytest.raises(ReviewInputError, match="is not a folder"):
+        run_dynamic(tmp_path / "nowhere", sizes=(5,))
+
+
+def _picker(pools: dict[str, list[str]]) -> Picker:
+    rng = random.Random(3)
+    return Picker(rng=rng, pick_id=lambda table, _name: rng.choice(pools[table]) if pools.get(table) else None)
+
+
+def test_values_follow_every_validator_kind():
+    validator = {"type": "object", "value": {
+        "kind": {"fieldType": {"type": "union", "value": [{"type": "literal", "value": "a"},
+                                                          {"type": "literal", "value": "b"}]}, "optional": False},
+        "count": {"fieldType": {"type": "bigint"}, "optional": False},
+        "tags": {"fieldType": {"type": "array", "value": {"type": "string"}}, "optional": False},
+        "scores": {"fieldType": {"type": "record", "keys": {"type": "string"},
+                                 "values": {"fieldType": {"type": "number"}, "optional": False}}, "optional": False},
+        "owner": {"fieldType": {"type": "id", "tableName": "users"}, "optional": False},
+        "maybe": {"fieldType": {"type": "id", "tableName": "empty"}, "optional": True},
+    }}
+    for _ in range(20):
+        value = generate(validator, _picker({"users": ["1users"]}))
+        assert value["kind"] in ("a", "b") and isinstance(value["count"], int)
+        assert all(isinstance(tag, str) for tag in value["tags"])
+        assert all(isinstance(k, str) and isinstance(n, float) for k, n in value["scores"].items())
+        assert value["owner"] == "1users" and "maybe" not in value
+    with pytest.raises(Unsatisfiable):
+        generate_object({"owner": {"fieldType": {"type": "id", "tableName": "empty"}, "optional": False}}, _picker({}))
+
+
+def test_referenced_tables_are_seeded_first_even_in_a_cycle():
+    def table(name: str, *refs: str) -> TableInfo:
+        fields = {f"{ref}Id": {"fieldType": {"type": "id", "tableName": ref}, "optional": False} for ref in refs}
+        return TableInfo(name, fields, [], {})
+
+    order = seeding_order({t.name: t for t in [table("messages", "channels", "users"), table("channels", "users"),
+                                                table("users"), table("a", "b"), table("b", "a")]})
+    assert order.index("users") < order.index("channels") < order.index("messages")
+    assert set(order) == {"users", "channels", "messages", "a", "b"}
