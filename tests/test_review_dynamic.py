@@ -49,7 +49,7 @@ def test_every_planted_flaw_is_proved(review):
         ("broad-subscription", "posts:byTitle"),
         ("n-plus-one", "posts:listWithAuthors"),
         ("hot-document", "posts:recordView"),
-        ("missing-args-validator", "notes:rename"),
+        ("missing-args-validator", "posts:retitleFirst"),
         ("unused-index", None),
     }
     assert expected <= found(result), sorted(found(result))

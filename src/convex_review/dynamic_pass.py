@@ -26,7 +26,7 @@ from convex_playground.app import resolve_app
 from convex_playground.errors import PlaygroundError
 from convex_playground.identity import identity_from_token
 
-from .dynamic.runner import Round, run_round
+from .dynamic.runner import Round, run_round, tables_read_as_unique
 from .dynamic.seeding import USER_NAMES, table_infos
 from .dynamic.verdicts import Where, judge, measured
 from .errors import ReviewInputError
@@ -104,10 +104,17 @@ def _review(playground: Playground, layout: Any, static: Any, sizes: tuple[int, 
     static_args = {name: list(f.get("args") or []) for name, f in static_functions.items()}
     rng = random.Random(seed)
     rounds: list[Round] = []
+    one_per_user: frozenset[str] = frozenset()
     for size in sizes:
         round_started = time.perf_counter()
         current = run_round(playground, tables, identities, functions, size, probe=size == sizes[0], rng=rng,
-                            static_args=static_args, progress=say)
+                            static_args=static_args, progress=say, one_per_user=one_per_user)
+        unique = tables_read_as_unique(current) - one_per_user
+        if unique:  # the app keeps one row per user there: seed it that way and run the round again
+            one_per_user |= unique
+            say(f"one row per user in {', '.join(sorted(unique))}: seeding {size:,} per table again")
+            current = run_round(playground, tables, identities, functions, size, probe=size == sizes[0], rng=rng,
+                                static_args=static_args, progress=say, one_per_user=one_per_user)
         rounds.append(current)
         timings[f"round{size}Seconds"] = time.perf_counter() - round_started
         for warning in current.state.warnings:
@@ -115,7 +122,7 @@ def _review(playground: Playground, layout: Any, static: Any, sizes: tuple[int, 
                 warnings.append(warning)
     say("judging the measurements")
     locate = _locator(layout, static, static_functions)
-    findings, judged_warnings = judge(rounds, functions, locate, enabled)
+    findings, judged_warnings = judge(rounds, functions, locate, enabled, static_functions)
     warnings += judged_warnings
     timings["totalSeconds"] = time.perf_counter() - started
     return DynamicResult(measurements=_measurements(rounds, functions), findings=findings, warnings=warnings,

@@ -57,12 +57,16 @@ def arguments_for(function: dict, state: SeedState, rng: random.Random, *, data_
     def pick_id(table: str, field_name: str | None) -> str | None:
         if table == state.users_table and naming in state.user_ids:
             return state.user_ids[naming]
-        pool = state.related(data_of, table) or state.ids.get(table) or []
+        related = state.related(data_of, table)
+        if related:
+            return related[0]  # her first home document: the one every kind of access check lets her into
+        pool = state.ids.get(table) or []
         return rng.choice(pool) if pool else None
 
     identity = {key: value for key, value in state.identities.get(naming, {}).items() if key in USER_NAMING}
-    picker = Picker(rng=rng, pick_id=pick_id, identity=identity, serial=rng.randrange(10**6) * 10**4,
-                    for_arguments=True)
+    dimensions = {name: size for info in state.tables.values() for name, size in info.vector_dimensions.items()}
+    picker = Picker(rng=rng, pick_id=pick_id, identity=identity, vector_dimensions=dimensions,
+                    serial=rng.randrange(10**6) * 10**4, for_arguments=True)
     args = function.get("args") or {}
     try:
         if args.get("type") == "object":

@@ -22,6 +22,7 @@ of the round (their reads and writes are not attributed to a caller).
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -59,11 +60,11 @@ class Round:
 
 def run_round(playground: Any, tables: dict[str, TableInfo], identities: dict[str, dict], functions: list[dict],
               size: int, *, probe: bool, rng: random.Random, static_args: dict[str, list[str]],
-              progress: Callable[[str], None]) -> Round:
+              progress: Callable[[str], None], one_per_user: frozenset[str] = frozenset()) -> Round:
     playground.reset()
     progress(f"seeding {size:,} per table ({len(tables)} tables)")
     admin = playground.admin()
-    state = seed(admin, tables, identities, size, rng)
+    state = seed(admin, tables, identities, size, rng, one_per_user)
     current = Round(size=size, state=state, seeded={name: len(ids) for name, ids in state.ids.items()})
     clients = {"anonymous": playground.client(), "admin": admin,
                **{user: playground.client(identity) for user, identity in identities.items()}}
@@ -131,6 +132,16 @@ def _note_inserted_owners(admin: Any, state: SeedState, outcome: CallOutcome, ow
             if document.get(field_name) in by_id:
                 owners[write.id] = by_id[document[field_name]]
                 break
+
+
+_NOT_UNIQUE = re.compile(r"unique\(\) query returned more than one result from table (\w+)")
+
+
+def tables_read_as_unique(current: Round) -> set[str]:
+    """Tables where alice's own calls failed because she owns several rows the app expects one of."""
+    found = {match.group(1) for o in current.outcomes if o.caller == "alice" and not o.ok
+             for match in [_NOT_UNIQUE.search(o.error or "")] if match}
+    return {table for table in found if table in current.state.tables and current.state.tables[table].owner_fields}
 
 
 def _watch(playground: Any, client: Any, function: dict, args: dict, state: SeedState, rng: random.Random,

@@ -63,14 +63,16 @@ class SeedState:
     references: dict[str, set[str]] = field(default_factory=dict)  # id -> ids it points at
     documents: dict[str, dict] = field(default_factory=dict)  # id -> the seeded fields
     user_ids: dict[str, str] = field(default_factory=dict)  # "alice" -> her users document
+    homes: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (user, table) -> the ids her rows point at
+    one_per_user: frozenset[str] = frozenset()
     warnings: list[str] = field(default_factory=list)
 
     def related(self, user: str, table: str) -> list[str]:
-        """Ids of `table` the user owns or that the user's own documents point at."""
+        """Ids of `table` the user's own documents point at (her channels), else those she owns, still existing."""
+        existing = set(self.ids.get(table, []))
+        home = [i for i in self.homes.get((user, table), []) if i in existing]
         own = [i for i in self.ids.get(table, []) if self.owner.get(i) == user]
-        pointed = {ref for i, who in self.owner.items() if who == user for ref in self.references.get(i, ())}
-        linked = [i for i in self.ids.get(table, []) if i in pointed and i not in own]
-        return own + linked
+        return home or own
 
     def forget(self, document_id: str) -> None:
         """A call deleted the document: later calls must not pick it."""
@@ -117,10 +119,14 @@ def seeding_order(tables: dict[str, TableInfo]) -> list[str]:
 
 
 def seed(admin: Any, tables: dict[str, TableInfo], identities: dict[str, dict[str, str]], size: int,
-         rng: random.Random) -> SeedState:
-    """Inserts `size` documents into every table; returns what was inserted."""
+         rng: random.Random, one_per_user: frozenset[str] = frozenset()) -> SeedState:
+    """Inserts `size` documents into every table; returns what was inserted.
+
+    `one_per_user` names tables where alice and bob own one row each instead of
+    `OWNED_PER_USER` (the app reads them with `.unique()`: a plan, a profile).
+    """
     users_table = find_users_table(tables)
-    state = SeedState(tables=tables, users_table=users_table, identities=identities)
+    state = SeedState(tables=tables, users_table=users_table, identities=identities, one_per_user=one_per_user)
     for info in tables.values():
         info.owner_fields = user_reference_fields(info.fields, users_table)
     for name in seeding_order(tables):
@@ -141,14 +147,19 @@ def _seed_table(admin: Any, state: SeedState, info: TableInfo, size: int, rng: r
         owners: list[str | None] = []
         for _ in range(batch_size):
             owner = _owner_for(index, state, info)
+            nth_of_owner = index // len(DATA_OWNERS)  # this row is her nth of the table
             index += 1
             identity = state.identities.get(owner, {}) if info.name == state.users_table else {}
             owner_id = state.user_ids.get(owner) if owner else (rng.choice(others) if others else None)
 
-            def pick_id(table: str, field_name: str | None, owner_id: str | None = owner_id) -> str | None:
+            def pick_id(table: str, field_name: str | None, owner_id: str | None = owner_id,
+                        owner: str | None = owner, nth: int = nth_of_owner) -> str | None:
                 if table == state.users_table and field_name in info.owner_fields and owner_id is not None:
                     return owner_id
                 pool = state.ids.get(table) or []
+                if owner is not None and table != state.users_table and pool:
+                    home = _home(state, owner, table, rng)
+                    return home[nth % len(home)]  # her rows spread over her few documents, never twice the same pair
                 return rng.choice(pool) if pool else None
 
             picker = Picker(rng=rng, pick_id=pick_id, identity=identity, vector_dimensions=info.vector_dimensions,
@@ -179,10 +190,25 @@ def _seed_table(admin: Any, state: SeedState, info: TableInfo, size: int, rng: r
                               f"{reason!r} to point at)")
 
 
+def _home(state: SeedState, user: str, table: str, rng: random.Random) -> list[str]:
+    """The few documents of `table` a user's rows point at, so that her memberships, messages and reads meet in
+    the same channels. The first is one of her own when she has some (a channel she created: code that checks
+    the creator and code that checks membership both let her in there); the rest belong to others, so a
+    query listing "her channels" returns documents others own too (see verdicts._access_findings)."""
+    key = (user, table)
+    if key not in state.homes:
+        ids = state.ids.get(table, [])
+        own = [i for i in ids if state.owner.get(i) == user][:1]
+        others = [i for i in ids if state.owner.get(i) is None]
+        state.homes[key] = own + rng.sample(others, min(OWNED_PER_USER - len(own), len(others)))
+    return state.homes[key]
+
+
 def _owner_for(index: int, state: SeedState, info: TableInfo) -> str | None:
     if info.name == state.users_table:
         return USER_NAMES[index] if index < len(USER_NAMES) else None
-    if info.owner_fields and index < OWNED_PER_USER * len(DATA_OWNERS):
+    owned = 1 if info.name in state.one_per_user else OWNED_PER_USER
+    if info.owner_fields and index < owned * len(DATA_OWNERS):
         return DATA_OWNERS[index % len(DATA_OWNERS)]
     return None
 

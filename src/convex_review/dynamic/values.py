@@ -156,7 +156,9 @@ def generate_object(fields: dict, picker: Picker) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for field_name, spec in fields.items():
         optional = bool(spec.get("optional"))
-        if optional and not picker.for_arguments and picker.rng.random() < 0.3:
+        # Arguments leave optional fields out (the plainest call, e.g. a first page without a cursor);
+        # documents leave them out now and then.
+        if optional and (picker.for_arguments or picker.rng.random() < 0.3):
             continue
         try:
             result[field_name] = generate(spec.get("fieldType", {}), picker, field_name)

@@ -21,10 +21,14 @@ Thresholds (why they are what they are):
   user owns was written to a table it read, its result did not change, and it
   reads at least 5 documents per item it returns.
 * missing-access-control and identity-from-args: see `_access_findings`.
-* unused-index: no call read through the index, and at least 80% of the
-  app's queries and mutations (public and internal) ran without error at
-  some size: with less coverage an index may serve code the pass did not
-  reach, so nothing is reported and a warning says why.
+* unused-index: no call read through the index, and every query and mutation
+  (public and internal) that may read its table was covered: it ran without
+  error and read an index range or wrote a document (a call that returned
+  early proves nothing). Which functions may read a table comes from the
+  static pass when it is given (`tablesRead`, `tablesWritten`); without it,
+  every function may, so all must be covered. Otherwise an index may serve
+  code the pass did not reach: nothing is reported, and a warning names the
+  functions that were not covered.
 """
 
 from __future__ import annotations
@@ -41,7 +45,6 @@ from .probes import CallOutcome
 from .runner import Round
 
 _LIMIT_ERROR = re.compile(r"(too many|too much).*(single function execution|transaction)|read limit", re.IGNORECASE)
-COVERAGE_FOR_UNUSED_INDEX = 0.8
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,8 @@ def measured(rounds: list[Round], name: str) -> dict[int, CallOutcome]:
     return {r.size: o for r in rounds for o in r.outcomes if o.function == name and o.purpose == "measure"}
 
 
-def judge(rounds: list[Round], functions: list[dict], locate: Any, enabled: set[str]) -> tuple[list[Finding], list[str]]:
+def judge(rounds: list[Round], functions: list[dict], locate: Any, enabled: set[str],
+          static_functions: dict[str, dict] | None = None) -> tuple[list[Finding], list[str]]:
     """Every finding the rounds prove; `locate(function_name)` and `locate(None, index=...)` give a Where."""
     findings: list[Finding] = []
     warnings: list[str] = []
@@ -113,7 +117,7 @@ def judge(rounds: list[Round], functions: list[dict], locate: Any, enabled: set[
     access, access_warnings = _access_findings(rounds, functions, locate)
     findings += access
     warnings += access_warnings
-    unused, unused_warnings = _unused_indexes(rounds, functions, locate)
+    unused, unused_warnings = _unused_indexes(rounds, functions, locate, static_functions or {})
     findings += unused
     warnings += unused_warnings
     return [f for f in findings if f.rule in enabled], warnings
@@ -352,24 +356,38 @@ def _table_of(document_id: str, state: Any) -> str | None:
     return None
 
 
-def _unused_indexes(rounds: list[Round], functions: list[dict], locate: Any) -> tuple[list[Finding], list[str]]:
-    runnable = [f for f in functions if f["kind"] in ("query", "mutation")]
-    ran = {o.function for r in rounds for o in r.outcomes if o.ok}
-    covered = [f["name"] for f in runnable if f["name"] in ran]
-    coverage = len(covered) / len(runnable) if runnable else 1.0
+def _unused_indexes(rounds: list[Round], functions: list[dict], locate: Any,
+                    static_functions: dict[str, dict]) -> tuple[list[Finding], list[str]]:
+    runnable = [f["name"] for f in functions if f["kind"] in ("query", "mutation")]
+    covered = {o.function for r in rounds for o in r.outcomes
+               if o.ok and (o.metrics.index_ranges > 0 or o.metrics.documents_written > 0)}
     used = {source for r in rounds for o in r.outcomes for source in o.sources} | {
         source for r in rounds for source in r.scheduled_sources}
-    state = rounds[0].state
-    unused = [(table, index["indexDescriptor"], index.get("fields", [])) for table, info in state.tables.items()
-              for index in info.indexes if f"{table}.{index['indexDescriptor']}" not in used]
-    if coverage < COVERAGE_FOR_UNUSED_INDEX:
-        missed = sorted(f["name"] for f in runnable if f["name"] not in ran)
-        return [], [f"unused-index not judged: only {len(covered)} of {len(runnable)} queries and mutations ran "
-                    f"without error (needs {COVERAGE_FOR_UNUSED_INDEX:.0%}); did not run: {', '.join(missed)}"]
-    findings = [_finding("unused-index", locate(None, index=(table, name)), None,
-                         f"No call read through index {table}.{name} ({', '.join(fields)}).",
-                         {"table": table, "index": name, "fields": fields,
-                          "coverage": {"ran": len(covered), "of": len(runnable)}},
-                         "Remove the index if no code needs it (each index costs a write per insert and update).")
-                for table, name, fields in unused]
-    return findings, []
+
+    def may_touch(name: str, table: str) -> bool:
+        known = static_functions.get(name)
+        if known is None or "tablesRead" not in known:
+            return True
+        return table in (known.get("tablesRead") or []) or table in (known.get("tablesWritten") or [])
+
+    findings: list[Finding] = []
+    blocked: dict[str, list[str]] = {}
+    for table, info in rounds[0].state.tables.items():
+        for index in info.indexes:
+            name = index["indexDescriptor"]
+            if f"{table}.{name}" in used:
+                continue
+            uncovered = sorted(f for f in runnable if f not in covered and may_touch(f, table))
+            if uncovered:
+                blocked[f"{table}.{name}"] = uncovered
+                continue
+            fields = list(index.get("fields", []))
+            findings.append(_finding("unused-index", locate(None, index=(table, name)), None,
+                                     f"No call read through index {table}.{name} ({', '.join(fields)}), and every "
+                                     f"query and mutation that may read {table} ran.",
+                                     {"table": table, "index": name, "fields": fields,
+                                      "coverage": {"covered": len(covered & set(runnable)), "of": len(runnable)}},
+                                     "Remove the index if no code needs it (each index costs a write per insert and update)."))
+    warnings = [f"unused-index not judged for {index}: no call read through it, but "
+                f"{', '.join(names)} did not run far enough to tell" for index, names in blocked.items()]
+    return findings, warnings
