@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -21,6 +22,7 @@ from convex_review.dynamic_pass import run_dynamic
 from convex_review.errors import ReviewInputError
 
 APP = Path(__file__).parent / "fixtures" / "review_dyn_app"
+FLAWED_APP = Path(__file__).parents[1] / "snippets" / "flawed-app"
 SIZES = (20, 80)
 
 
@@ -137,3 +139,24 @@ def test_referenced_tables_are_seeded_first_even_in_a_cycle():
                                                 table("users"), table("a", "b"), table("b", "a")]})
     assert order.index("users") < order.index("channels") < order.index("messages")
     assert set(order) == {"users", "channels", "messages", "a", "b"}
+
+
+@pytest.mark.slow
+def test_the_flawed_app_with_argument_names_from_the_static_pass():
+    # What the static pass reports for a function without a validator: its argument names.
+    static = SimpleNamespace(schema={"tables": {}}, functions=[
+        {"name": "users:updateProfile", "file": "convex/users.ts", "line": 31, "args": ["userId", "fields"]}])
+    result = run_dynamic(FLAWED_APP, static=static, sizes=(10, 40))
+    assert {
+        ("missing-access-control", "admin:purgeChannel"),
+        ("missing-access-control", "messages:send"),
+        ("identity-from-args", "messages:send"),
+        ("missing-access-control", "users:updateProfile"),
+        ("identity-from-args", "users:updateProfile"),
+        ("filter-scan", "messages:listByChannel"),
+        ("unbounded-collect", "messages:countAll"),
+        ("missing-args-validator", "users:updateProfile"),
+    } <= found(result), sorted(found(result))
+    assert not {f.function for f in result.findings} & {"users:store", "channels:create"}
+    profile = next(f for f in result.findings if f.rule == "identity-from-args" and f.function == "users:updateProfile")
+    assert (profile.file, profile.line) == ("convex/users.ts", 31)

@@ -183,7 +183,8 @@ def _locator(layout: Any, static: Any, static_functions: dict[str, dict]) -> Cal
         for extension in _CODE_EXTENSIONS:
             path = layout.functions_dir / f"{module}{extension}"
             if path.is_file():
-                return Where(relative(path), _line_of(path, f"export const {export or 'default'}"))
+                declaration = f"export const {export}" if export and export != "default" else "export default"
+                return Where(relative(path), _line_of(path, declaration))
         return Where(None, None)
 
     return locate

@@ -14,7 +14,9 @@ public function is also called:
 * a query once more as a live subscription, followed by a write of a fresh
   document to each table it read (does an unrelated write re-run it?).
 
-Queries go first, then mutations, then actions, so reads see the seeded data
+The probes of a function run before alice's own call of it (a mutation that
+deletes would otherwise have used her data up). Queries go first, then
+mutations, then actions, so reads see the seeded data
 before writes change it. Scheduled functions the calls created run at the end
 of the round (their reads and writes are not attributed to a caller).
 """
@@ -89,21 +91,24 @@ def run_round(playground: Any, tables: dict[str, TableInfo], identities: dict[st
         own = arguments_for(function, state, rng, data_of="alice", naming="alice", static_args=arg_names)
         if own is None:
             continue
-        if function["kind"] == "query" and probe:
-            _watch(playground, clients["alice"], function, own, state, rng, current)
+        if probe:
+            if function["kind"] == "query":
+                _watch(playground, clients["alice"], function, own, state, rng, current)
+            # The probes go before alice's own call, so a mutation that deletes has not used her data up yet.
+            for caller, purpose in (("anonymous", "probe-anonymous"), ("carol", "probe-other-user")):
+                args = arguments_for(function, state, rng, data_of="alice", naming="alice", static_args=arg_names)
+                if args is not None:
+                    invoke(function, caller, purpose, args)
+            if names_users(function, state) or arg_names:
+                args = arguments_for(function, state, rng, data_of="bob", naming="bob", static_args=arg_names)
+                if args is not None:
+                    invoke(function, "carol", "probe-identity-args", args)
+            own = arguments_for(function, state, rng, data_of="alice", naming="alice", static_args=arg_names)
+            if own is None:
+                continue
         measured = invoke(function, "alice", "measure", own)
-        if not probe:
-            continue
-        for caller, purpose in (("anonymous", "probe-anonymous"), ("carol", "probe-other-user")):
-            args = arguments_for(function, state, rng, data_of="alice", naming="alice", static_args=arg_names)
-            if args is not None:
-                invoke(function, caller, purpose, args)
-        if names_users(function, state) or arg_names:
-            args = arguments_for(function, state, rng, data_of="bob", naming="bob", static_args=arg_names)
-            if args is not None:
-                invoke(function, "carol", "probe-identity-args", args)
         # A mutation that deletes is not repeated: the repeats would only use up the probe users' data.
-        if function["kind"] == "mutation" and measured.ok and not any(w.deleted for w in measured.writes):
+        if probe and function["kind"] == "mutation" and measured.ok and not any(w.deleted for w in measured.writes):
             for caller in ("bob", "alice"):
                 args = arguments_for(function, state, rng, data_of=caller, naming=caller, static_args=arg_names)
                 if args is not None:
