@@ -11,6 +11,8 @@
 //     filtered: the same for the queries among them narrowed with .filter(), writes: [{ table, id, existed, deleted }] }.
 // * reviewBlockNetwork: from now on `fetch` to anything but the loopback
 //   interface fails, so probing an app never reaches a real service.
+// * reviewStoreFiles: stores `count` small text files; returns their `_storage`
+//   ids, for documents whose validators hold a v.id("_storage").
 import { __playgroundDatabaseFake as DatabaseFake } from "convex-test";
 
 let sources = new Map();
@@ -72,8 +74,8 @@ function blockNetwork() {
   globalThis.fetch = guarded;
 }
 
-/** The ops above, for the sidecar's handler table; `schema()` gives the app's loaded schema. */
-export function reviewOps(schema) {
+/** The ops above, for the sidecar's handler table; `schema()` gives the app's loaded schema, `backend()` convex-test. */
+export function reviewOps(schema, backend) {
   return {
     async reviewSchema() {
       const loaded = schema();
@@ -85,6 +87,14 @@ export function reviewOps(schema) {
       filtered = new Map();
       writes = [];
       return taken;
+    },
+    async reviewStoreFiles({ count }) {
+      const ids = await backend().run(async (ctx) => {
+        const stored = [];
+        for (let i = 0; i < count; i++) stored.push(await ctx.storage.store(new Blob([`file ${i}`], { type: "text/plain" })));
+        return stored;
+      });
+      return { ids };
     },
     async reviewBlockNetwork() {
       blockNetwork();

@@ -409,7 +409,7 @@ Object.assign(handlers, {
 
 // The reviewer's probes (review_probes.mjs).
 import { reviewOps } from "./review_probes.mjs";
-Object.assign(handlers, reviewOps(() => schema));
+Object.assign(handlers, reviewOps(() => schema, () => t));
 
 // Whatever a request committed reaches the live queries it touched, whether or
 // not its handler refreshed them itself.

@@ -66,7 +66,8 @@ def run_round(playground: Any, tables: dict[str, TableInfo], identities: dict[st
     playground.reset()
     progress(f"seeding {size:,} per table ({len(tables)} tables)")
     admin = playground.admin()
-    state = seed(admin, tables, identities, size, rng, one_per_user)
+    state = seed(admin, tables, identities, size, rng, one_per_user, store_files=lambda count: playground._result(
+        playground._request("reviewStoreFiles", count=count))["ids"])
     current = Round(size=size, state=state, seeded={name: len(ids) for name, ids in state.ids.items()})
     clients = {"anonymous": playground.client(), "admin": admin,
                **{user: playground.client(identity) for user, identity in identities.items()}}

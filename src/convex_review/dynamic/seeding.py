@@ -39,6 +39,7 @@ from .values import (
 USER_NAMES = ("alice", "bob", "carol")
 DATA_OWNERS = ("alice", "bob")
 OWNED_PER_USER = 5
+FILES = 50  # files stored for tables that point at `_storage` (each a few bytes)
 _USERS_TABLE_NAMES = ("users", "user", "profiles", "accounts", "members")
 
 
@@ -119,16 +120,20 @@ def seeding_order(tables: dict[str, TableInfo]) -> list[str]:
 
 
 def seed(admin: Any, tables: dict[str, TableInfo], identities: dict[str, dict[str, str]], size: int,
-         rng: random.Random, one_per_user: frozenset[str] = frozenset()) -> SeedState:
+         rng: random.Random, one_per_user: frozenset[str] = frozenset(),
+         store_files: Any = None) -> SeedState:
     """Inserts `size` documents into every table; returns what was inserted.
 
     `one_per_user` names tables where alice and bob own one row each instead of
     `OWNED_PER_USER` (the app reads them with `.unique()`: a plan, a profile).
+    `store_files(n)` stores n files and returns their ids, for `v.id("_storage")` fields.
     """
     users_table = find_users_table(tables)
     state = SeedState(tables=tables, users_table=users_table, identities=identities, one_per_user=one_per_user)
     for info in tables.values():
         info.owner_fields = user_reference_fields(info.fields, users_table)
+    if store_files is not None and any("_storage" in referenced_tables(t.fields) for t in tables.values()):
+        state.ids["_storage"] = list(store_files(min(size, FILES)))
     for name in seeding_order(tables):
         _seed_table(admin, state, tables[name], size, rng)
     return state
