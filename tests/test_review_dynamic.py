@@ -16,7 +16,12 @@ from types import SimpleNamespace
 
 import pytest
 
+from guide_tools import facts
+
+from convex_playground.records import Metrics
+from convex_review.dynamic.probes import CallOutcome
 from convex_review.dynamic.seeding import TableInfo, seeding_order
+from convex_review.dynamic.verdicts import Limits, Where, _limit_findings
 from convex_review.dynamic.values import Picker, Unsatisfiable, generate, generate_object
 from convex_review.dynamic_pass import run_dynamic
 from convex_review.errors import ReviewInputError
@@ -160,3 +165,30 @@ def test_the_flawed_app_with_argument_names_from_the_static_pass():
     assert not {f.function for f in result.findings} & {"users:store", "channels:create"}
     profile = next(f for f in result.findings if f.rule == "identity-from-args" and f.function == "users:updateProfile")
     assert (profile.file, profile.line) == ("convex/users.ts", 31)
+
+
+@pytest.mark.slow
+def test_an_app_that_does_not_load_names_its_own_folder(tmp_path):
+    app = tmp_path / "broken"
+    (app / "convex").mkdir(parents=True)
+    (app / "convex" / "schema.ts").write_text("export default 42 +;\n")
+    with pytest.raises(ReviewInputError) as raised:
+        run_dynamic(app, sizes=(5,))
+    assert "schema.ts" in str(raised.value) and "convex-review-" not in str(raised.value)
+
+
+def _outcome(size: int, *, documents_read: int = 0, error: str | None = None) -> CallOutcome:
+    return CallOutcome(function="m:f", kind="query", caller="alice", purpose="measure", size=size, args={},
+                       ok=error is None, error=error, result=[], metrics=Metrics(documents_read=documents_read))
+
+
+def test_read_limit_from_a_failure_or_half_a_limit_taken_from_the_facts_registry():
+    limits = Limits.from_facts()
+    assert limits.documents_read == facts.value("transactions.documents_scanned")
+    where = Where("convex/m.ts", 3)
+    failed = _limit_findings("m:f", where, {2000: _outcome(2000, error="Scanned too many documents in a single "
+                                                                     "function execution (limit: 32000).")}, limits)
+    assert [f.rule for f in failed] == ["read-limit"] and "fails at 2,000 rows per table" in failed[0].message
+    near = _limit_findings("m:f", where, {2000: _outcome(2000, documents_read=limits.documents_read // 2 + 1)}, limits)
+    assert [f.rule for f in near] == ["read-limit"] and near[0].evidence["documentsRead"] > limits.documents_read // 2
+    assert _limit_findings("m:f", where, {2000: _outcome(2000, documents_read=100)}, limits) == []

@@ -81,7 +81,8 @@ def run_dynamic(app_dir: Path, *, static: Any = None, sizes: tuple[int, ...] = (
         try:
             playground = Playground(copy_app if copy_app != copy_root / "convex" else copy_root)
         except PlaygroundError as error:
-            raise ReviewInputError(str(error)) from None
+            # The message names files of the copy: name the app's own instead.
+            raise ReviewInputError(str(error).replace(str(copy_root), str(layout.root))) from None
         timings["startSeconds"] = time.perf_counter() - started
         try:
             return _review(playground, layout, static, sizes, enabled, say, seed, timings, started)
