@@ -174,7 +174,7 @@ def test_an_app_that_does_not_load_names_its_own_folder(tmp_path):
     (app / "convex" / "schema.ts").write_text("export default 42 +;\n")
     with pytest.raises(ReviewInputError) as raised:
         run_dynamic(app, sizes=(5,))
-    assert "schema.ts" in str(raised.value) and "convex-review-" not in str(raised.value)
+    assert "schema.ts" in str(raised.value) and "review-copies" not in str(raised.value)
 
 
 def _outcome(size: int, *, documents_read: int = 0, error: str | None = None) -> CallOutcome:

@@ -2,7 +2,7 @@
 
     result = run_dynamic(Path("snippets"), sizes=(100, 2000), progress=print)
 
-The app is copied to a temporary folder (its node_modules linked, not copied)
+The app is copied to a folder of the playground's cache (its node_modules linked, not copied)
 and started on a playground with transaction limits enforced and outbound
 network from functions refused. For each size the database is emptied, every
 table seeded with that many synthetic documents (dynamic/seeding.py) and every
@@ -13,18 +13,21 @@ or a real service.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import hashlib
 import random
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from convex_playground import Playground
 from convex_playground.app import resolve_app
 from convex_playground.errors import PlaygroundError
 from convex_playground.identity import identity_from_token
+from convex_playground.playground import _cache_dir
 
 from .dynamic.runner import Round, run_round, tables_read_as_unique
 from .dynamic.seeding import USER_NAMES, table_infos
@@ -48,9 +51,27 @@ def _claims(user: str) -> dict[str, str]:
     return {"subject": f"review-{user}", "name": f"{user.title()} Review", "email": f"{user}@review.example"}
 
 
+@contextlib.contextmanager
+def _copy_place(root: Path) -> Iterator[Path]:
+    """The folder the app is copied into: one per app, in the playground's cache, held under a lock.
+
+    The playground caches an app's bundles by the path of its functions folder,
+    so a fixed place per app lets a second review reuse the first one's bundles
+    (a fresh temporary folder each time would bundle again, and leave a cache
+    entry behind per run). The lock keeps two reviews of one app apart.
+    """
+    place = _cache_dir() / "review-copies" / hashlib.sha256(str(root).encode()).hexdigest()[:16]
+    place.mkdir(parents=True, exist_ok=True)
+    with open(place.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield place
+
+
 def _copy_app(root: Path, into: Path) -> Path:
-    """A copy of the app's root folder; node_modules folders are linked so the app's own packages resolve."""
+    """A fresh copy of the app's root folder; node_modules folders are linked so the app's own packages resolve."""
     copy = into / root.name
+    if copy.exists():
+        shutil.rmtree(copy)
     shutil.copytree(root, copy, ignore=_COPY_SKIPS, symlinks=True)
     for modules in [root / "node_modules", *(p / "node_modules" for p in root.iterdir() if p.is_dir())]:
         target = copy / modules.relative_to(root)
@@ -74,8 +95,8 @@ def run_dynamic(app_dir: Path, *, static: Any = None, sizes: tuple[int, ...] = (
         raise ReviewInputError(str(error)) from None
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="convex-review-") as scratch:
-        copy_root = _copy_app(layout.root, Path(scratch))
+    with _copy_place(layout.root) as place:
+        copy_root = _copy_app(layout.root, place)
         copy_app = copy_root / layout.functions_dir.relative_to(layout.root)
         say(f"starting the playground on a copy of {layout.root.name}")
         try:

@@ -41,6 +41,7 @@ from convex_review.findings import Finding
 from convex_review.rules import RULES
 from guide_tools import facts
 
+from .arguments import names_users
 from .probes import CallOutcome
 from .runner import Round
 
@@ -280,8 +281,6 @@ def _access_findings(rounds: list[Round], functions: list[dict], locate: Any) ->
     """
     findings: list[Finding] = []
     private: dict[str, str] = {}  # table -> the query that proves it is scoped to its caller
-    from .arguments import names_users
-
     for current in rounds:
         state = current.state
         for outcome in current.outcomes:
