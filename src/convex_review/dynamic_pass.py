@@ -33,6 +33,7 @@ from .dynamic.runner import Round, run_round, tables_read_as_unique
 from .dynamic.seeding import USER_NAMES, table_infos
 from .dynamic.verdicts import Where, judge, measured
 from .errors import ReviewInputError
+from .findings import Finding
 from .rules import RULES
 
 _COPY_SKIPS = shutil.ignore_patterns("node_modules", ".git", "build", "dist", ".venv", "__pycache__", ".next")
@@ -41,10 +42,12 @@ _CODE_EXTENSIONS = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".mts", ".cjs", ".cts"
 
 @dataclass(frozen=True)
 class DynamicResult:
+    """What the pass measured per function ("module:export"), what it proved, and what it could not judge."""
+
     measurements: dict[str, dict]
-    findings: list
+    findings: list[Finding]
     warnings: list[str]
-    timings: dict[str, float] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds: start, each round, total
 
 
 def _claims(user: str) -> dict[str, str]:

@@ -106,7 +106,7 @@ def judge(rounds: list[Round], functions: list[dict], locate: Any, enabled: set[
                                      "Declare `args` with validators for every argument."))
         findings += _limit_findings(name, where, calls, limits)
         if function["kind"] != "action" and len(ok) >= 2:
-            findings += _growth_findings(name, where, ok, sizes, limits)
+            findings += _growth_findings(name, where, ok, limits)
         if ok and function["kind"] == "query":
             findings += _ratio_findings(name, where, ok[max(ok)], sizes)
         if len(ok) >= 2:
@@ -152,8 +152,7 @@ def _grows(small: float, large: float, small_size: int, large_size: int) -> bool
     return large - small >= 0.5 * (large_size - small_size) and large > small
 
 
-def _growth_findings(name: str, where: Where, ok: dict[int, CallOutcome], sizes: list[int],
-                     limits: Limits) -> list[Finding]:
+def _growth_findings(name: str, where: Where, ok: dict[int, CallOutcome], limits: Limits) -> list[Finding]:
     small_size, large_size = min(ok), max(ok)
     small, large = ok[small_size], ok[large_size]
     reads = (small.metrics.documents_read, large.metrics.documents_read)
