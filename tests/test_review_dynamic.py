@@ -18,6 +18,8 @@ import pytest
 
 from guide_tools import facts
 
+from convex.values import ConvexInt64
+
 from convex_playground.records import Metrics
 from convex_review.dynamic.probes import CallOutcome
 from convex_review.dynamic.seeding import TableInfo, seeding_order
@@ -104,6 +106,14 @@ def test_progress_and_the_app_left_untouched(review):
     assert not (APP / "convex" / "_generated").exists()
 
 
+@pytest.mark.slow
+def test_seeded_documents_follow_the_schema(review):
+    result, _ = review
+    # posts:listPublic returned seeded posts: each has every required field, with the validator's type.
+    assert result.measurements["posts:listPublic"]["resultSize"] == {20: 10, 80: 10}
+    assert result.measurements["posts:listPublic"]["ok"] == {20: True, 80: True}
+
+
 def test_a_missing_folder_is_bad_input(tmp_path):
     with pytest.raises(ReviewInputError, match="is not a folder"):
         run_dynamic(tmp_path / "nowhere", sizes=(5,))
@@ -127,7 +137,7 @@ def test_values_follow_every_validator_kind():
     }}
     for _ in range(20):
         value = generate(validator, _picker({"users": ["1users"]}))
-        assert value["kind"] in ("a", "b") and isinstance(value["count"], int)
+        assert value["kind"] in ("a", "b") and isinstance(value["count"], ConvexInt64)
         assert all(isinstance(tag, str) for tag in value["tags"])
         assert all(isinstance(k, str) and isinstance(n, float) for k, n in value["scores"].items())
         assert value["owner"] == "1users" and "maybe" not in value

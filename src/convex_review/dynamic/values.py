@@ -7,7 +7,7 @@ One generator serves both seeding (a document per table row) and arguments
 invent: a real document id of a table, and the value a field named like an
 identity field (email, tokenIdentifier, ...) should take for the user it is
 generating for. Values are Python values the official Convex client
-serialises: floats for `v.number()`, ints for `v.int64()`, bytes for `v.bytes()`.
+serialises: floats for `v.number()`, `ConvexInt64` for `v.int64()`, bytes for `v.bytes()`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from convex.values import json_to_convex
+from convex.values import ConvexInt64, json_to_convex
 
 # A field named like this holds who the user is; the seeder fills it from the user's identity.
 IDENTITY_FIELDS = {
@@ -97,7 +97,7 @@ def generate(validator: Any, picker: Picker, name: str | None = None) -> Any:
     if kind == "number":
         return _number(name, picker)
     if kind == "bigint":
-        return int(_number(name, picker))
+        return ConvexInt64(int(_number(name, picker)))
     if kind == "boolean":
         return picker.rng.random() < 0.5
     if kind == "null":
