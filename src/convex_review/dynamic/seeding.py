@@ -181,7 +181,7 @@ def _seed_table(admin: Any, state: SeedState, info: TableInfo, size: int, rng: r
             continue
         try:
             ids = insert_many(admin, info.name, documents)
-        except Exception as error:  # the schema refused a generated document: say so, seed the rest
+        except Exception as error:  # the schema refused a generated document: say so; other tables are still seeded
             state.warnings.append(f"seeding {info.name}: {str(error).splitlines()[0]}")
             return
         for document_id, document, owner in zip(ids, documents, owners):
