@@ -6,7 +6,7 @@
 // Ops (added to the sidecar's request handlers):
 // * reviewSchema: the app schema's own `export()` (tables, indexes, the
 //   document validators as JSON), or null for an app without a schema.
-// * reviewTake: what calls read and wrote since the last reviewTake, then forgets it:
+// * reviewTake: what calls read and wrote since the last reviewTake (the first one starts the recording), then forgets it:
 //   { sources: {"table.index" | "table" (a table scan) | "table.search:name": n},
 //     filtered: the same for the queries among them narrowed with .filter(), writes: [{ table, id, existed, deleted }] }.
 // * reviewBlockNetwork: from now on `fetch` to anything but the loopback
@@ -15,6 +15,8 @@
 //   ids, for documents whose validators hold a v.id("_storage").
 import { __playgroundDatabaseFake as DatabaseFake } from "convex-test";
 
+// Nothing is recorded until the first reviewTake: a playground that is not reviewing pays nothing.
+let recording = false;
 let sources = new Map();
 let filtered = new Map(); // the same, for queries narrowed with .filter()
 let writes = [];
@@ -30,7 +32,7 @@ function sourceName(source) {
 }
 
 function countSource(query) {
-  const name = sourceName(query?.source);
+  const name = recording ? sourceName(query?.source) : null;
   if (name === null) return;
   sources.set(name, (sources.get(name) ?? 0) + 1);
   if ((query.operators ?? []).some((operator) => "filter" in operator)) filtered.set(name, (filtered.get(name) ?? 0) + 1);
@@ -49,7 +51,7 @@ for (const [method, queryOf] of [["startQuery", (query) => query], ["paginate", 
 const currentCommit = database.commit;
 database.commit = function (...args) {
   // Only the outermost commit changes stored documents; nested ones merge into it.
-  if (this._writes.length !== 1) return currentCommit.apply(this, args);
+  if (!recording || this._writes.length !== 1) return currentCommit.apply(this, args);
   const written = Object.entries(this._writes[0] ?? {}).map(([id, value]) => ({
     table: tableOf(id), id, existed: this._documents[id] !== undefined, deleted: value === null,
   }));
@@ -82,6 +84,7 @@ export function reviewOps(schema, backend) {
       return { schema: loaded ? JSON.parse(loaded.export()) : null };
     },
     async reviewTake() {
+      recording = true;
       const taken = { sources: Object.fromEntries(sources), filtered: Object.fromEntries(filtered), writes };
       sources = new Map();
       filtered = new Map();
