@@ -148,8 +148,9 @@ class SyncConnection {
     const remembered = this.sessionId === null ? undefined : sessions.get(this.sessionId)?.get(requestId);
     if (remembered !== undefined) {
       // A mutation re-sent after a reconnect: it ran once; answer as then.
+      // The client resolves it on the next Transition, which must come even if it is already past `ts`.
       this.send(remembered.response);
-      this.catchUp(remembered.response.success ? maxTs(remembered.ts, currentTs()) : nextTs());
+      this.catchUp(nextTs());
       return;
     }
     const called = await this.protocol.call("mutation", udfPath, (args ?? [])[0] ?? {}, this.caller);
