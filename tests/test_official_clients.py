@@ -147,3 +147,10 @@ def test_the_npm_packages_clients(pg):
     run = subprocess.run(["node", str(script), pg.url], cwd=ROOT / "snippets", capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
     assert run.stdout.count("\nok ") + run.stdout.startswith("ok ") >= 8, run.stdout
+
+
+def test_http_client_reads_numbers(pg):
+    http = ConvexHttpClient(pg.url)
+    assert http.query("messages:counter", {"name": "numbers"}) == 0
+    assert http.mutation("messages:bump", {"name": "numbers"}) == 1
+    assert isinstance(http.query("messages:counter", {"name": "numbers"}), float)

@@ -210,9 +210,30 @@ async function answerCall(protocol, request, kind, name, args, ts) {
   await protocol.settle(kind, called, caller.identity);
   const { outcome, described } = called;
   const lines = logLines(outcome.logs);
-  if (described === null) return jsonResponse(200, { status: "success", value: outcome.value, logLines: lines });
-  return jsonResponse(200, { status: "error", ...failure(described), logLines: lines });
+  if (described === null) return functionAnswer({ status: "success", value: outcome.value, logLines: lines });
+  return functionAnswer({ status: "error", ...failure(described), logLines: lines });
 }
+
+/**
+ * JSON text as a deployment writes it: a number (a Convex float64) always with a
+ * fraction or exponent, `0.0` rather than `0`. The Python client's HTTP path
+ * reads a bare `0` as a Python int, which is not a Convex value it accepts
+ * (integers travel as {"$integer": ...}).
+ */
+function convexJsonText(value) {
+  if (typeof value === "number") {
+    if (Number.isInteger(value) && Math.abs(value) < 1e16) return Object.is(value, -0) ? "-0.0" : `${value}.0`;
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return `[${value.map(convexJsonText).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    return `{${Object.entries(value).filter(([, field]) => field !== undefined)
+      .map(([key, field]) => `${JSON.stringify(key)}:${convexJsonText(field)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+const functionAnswer = (answer) => ({ status: 200, headers: { "content-type": "application/json" }, body: Buffer.from(convexJsonText(answer)) });
 
 /** A request error in the shape Convex's endpoints use: {code, message}. */
 function requestError(error) {
