@@ -18,6 +18,7 @@ from pathlib import Path
 
 import convex
 import pytest
+import requests
 from convex.http_client import ConvexHttpClient
 
 from convex_playground import ConvexError, FunctionError, Playground
@@ -26,11 +27,11 @@ ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "tests" / "fixtures" / "proto_app"
 
 
-def token(subject: str) -> str:
+def token(subject: str, issuer: str = "https://auth.proto.test") -> str:
     """An unsigned JWT for proto_app's auth.config.ts provider (the playground checks claims, not signatures)."""
     def part(value: dict) -> str:
         return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
-    claims = {"iss": "https://auth.proto.test", "aud": "proto-app", "sub": subject, "exp": int(time.time()) + 3600}
+    claims = {"iss": issuer, "aud": "proto-app", "sub": subject, "exp": int(time.time()) + 3600}
     return f"{part({'alg': 'none'})}.{part(claims)}.unsigned"
 
 
@@ -154,3 +155,20 @@ def test_http_client_reads_numbers(pg):
     assert http.query("messages:counter", {"name": "numbers"}) == 0
     assert http.mutation("messages:bump", {"name": "numbers"}) == 1
     assert isinstance(http.query("messages:counter", {"name": "numbers"}), float)
+
+
+def test_http_api_mistakes_get_clear_answers(pg):
+    not_json = requests.post(f"{pg.url}/api/query", data="not json", timeout=10)
+    assert not_json.status_code == 400 and not_json.json()["code"] == "BadJsonBody"
+    unknown = requests.post(f"{pg.url}/api/query", json={"path": "messages:nothing", "args": {}}, timeout=10).json()
+    assert unknown["status"] == "error" and "Public queries: messages:broken" in unknown["errorMessage"]
+    internal = requests.post(f"{pg.url}/api/mutation", json={"path": "messages:record", "args": {"channel": "c", "body": "b"}},
+                             timeout=10).json()
+    assert internal["status"] == "error" and "internal function" in internal["errorMessage"]
+    wrong_issuer = token("mallory", issuer="https://someone-else.test")
+    refused = requests.post(f"{pg.url}/api/query", json={"path": "messages:whoami", "args": {}}, timeout=10,
+                            headers={"Authorization": f"Bearer {wrong_issuer}"})
+    assert refused.status_code == 401 and refused.json()["code"] == "NoAuthProvider"
+    by_path = requests.post(f"{pg.url}/api/run/messages/counter", json={"args": {"name": "by-path"}}, timeout=10).json()
+    assert by_path == {"status": "success", "value": 0.0, "logLines": []}
+

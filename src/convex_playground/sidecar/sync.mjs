@@ -210,7 +210,11 @@ class SyncConnection {
         caller = { identity: identityFromJwt(String(message.value), this.protocol.auth(), Date.now()), admin: false };
       } catch (error) {
         if (!(error instanceof AuthError)) throw error;
+        // The connection ends here: no later message on it runs under the identity it had before.
+        // Both clients reconnect (the JS client first fetches a fresh token) and authenticate again.
         this.send({ type: "AuthError", error: error.message, baseVersion: message.baseVersion, authUpdateAttempted: true });
+        connections.delete(this);
+        this.socket.close(1000, "AuthError");
         return;
       }
     } else {
