@@ -172,3 +172,12 @@ def test_http_api_mistakes_get_clear_answers(pg):
     by_path = requests.post(f"{pg.url}/api/run/messages/counter", json={"args": {"name": "by-path"}}, timeout=10).json()
     assert by_path == {"status": "success", "value": 0.0, "logLines": []}
 
+
+
+def test_reset_reaches_the_official_clients_live_queries(pg, client):
+    updates = iter(client.subscribe("messages:list", {"channel": "before-reset"}))
+    assert next(updates) == []
+    pg.client().mutation("messages:send", {"channel": "before-reset", "body": "soon gone"})
+    assert len(next(updates)) == 1
+    pg.reset()
+    assert next(updates) == []

@@ -68,7 +68,6 @@ class SyncConnection {
       startVersion,
       endVersion: { ...next, ts: encodeTs(next.ts) },
       modifications,
-      serverTs: Number(next.ts / 1_000_000n),
     });
   }
 
