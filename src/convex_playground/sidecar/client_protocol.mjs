@@ -233,7 +233,10 @@ function convexJsonText(value) {
   return JSON.stringify(value);
 }
 
-const functionAnswer = (answer) => ({ status: 200, headers: { "content-type": "application/json" }, body: Buffer.from(convexJsonText(answer)) });
+function functionAnswer(answer) {
+  const body = Buffer.from(convexJsonText(answer));
+  return { status: 200, headers: { "content-type": "application/json", "content-length": String(body.length) }, body };
+}
 
 /** A request error in the shape Convex's endpoints use: {code, message}. */
 function requestError(error) {
