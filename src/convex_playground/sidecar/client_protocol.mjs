@@ -49,12 +49,6 @@ export function encodeTs(ts) {
   return bytes.toString("base64");
 }
 
-export function decodeTs(encoded) {
-  const bytes = Buffer.from(String(encoded), "base64");
-  if (bytes.length !== 8) throw new Error(`not a timestamp: ${JSON.stringify(encoded)}`);
-  return bytes.readBigUInt64LE();
-}
-
 // ---------------------------------------------------------------- snapshots
 // Every database instance (the app's and each component's) that ever committed.
 const databases = new Set();
@@ -125,7 +119,7 @@ class BadRequest extends Error {
 }
 
 /** Who a request's Authorization header says is calling: {identity, admin}. */
-export function callerFromHeader(header, auth) {
+function callerFromHeader(header, auth) {
   if (typeof header === "string" && header.slice(0, 7).toLowerCase() === "convex ") return { identity: null, admin: true };
   try {
     return { identity: identityFromHeader(header, auth, Date.now()), admin: false };
@@ -169,7 +163,7 @@ export function createProtocolBackend(backend) {
     }, updates);
   }
 
-  return { call, settle, auth: backend.auth, refresh: backend.refresh, describeError: backend.describeError, run: backend.run, resolve: backend.resolve };
+  return { call, settle, auth: backend.auth, resolve: backend.resolve };
 }
 
 const FUNCTION_PATHS = { "/api/query": "query", "/api/mutation": "mutation", "/api/action": "action" };

@@ -38,7 +38,7 @@ const PING_AFTER_MS = 15_000;
 const REMEMBERED_MUTATIONS = 1000; // per session: enough for any backlog a client re-sends
 
 const connections = new Set();
-const sessions = new Map(); // session id -> Map(request id -> {response, ts})
+const sessions = new Map(); // session id -> Map(request id -> the MutationResponse sent)
 
 class ProtocolViolation extends Error {}
 
@@ -148,7 +148,7 @@ class SyncConnection {
     if (remembered !== undefined) {
       // A mutation re-sent after a reconnect: it ran once; answer as then.
       // The client resolves it on the next Transition, which must come even if it is already past `ts`.
-      this.send(remembered.response);
+      this.send(remembered);
       this.catchUp(nextTs());
       return;
     }
@@ -164,7 +164,7 @@ class SyncConnection {
       const { errorMessage, errorData } = failure(described);
       response = { type: "MutationResponse", requestId, success: false, result: errorMessage, logLines: lines, ...(errorData === undefined ? {} : { errorData }) };
     }
-    this.remember(requestId, response, ts ?? currentTs());
+    this.remember(requestId, response);
     this.send(response);
     // Every live query its writes touched catches up (a Transition to each connection), then this one reaches `ts`.
     await this.protocol.settle("mutation", called, this.caller.identity);
@@ -173,11 +173,11 @@ class SyncConnection {
     this.catchUp(ts ?? nextTs());
   }
 
-  remember(requestId, response, ts) {
+  remember(requestId, response) {
     if (this.sessionId === null) return;
     if (!sessions.has(this.sessionId)) sessions.set(this.sessionId, new Map());
     const answers = sessions.get(this.sessionId);
-    answers.set(requestId, { response, ts });
+    answers.set(requestId, response);
     if (answers.size > REMEMBERED_MUTATIONS) answers.delete(answers.keys().next().value);
   }
 
