@@ -10,7 +10,9 @@ Prints
   3. site build time, cold (no notebook cache) and cached;
   4. each notebook's execution time in a fresh kernel;
   5. the link checker benchmark, when scripts/bench_links.py is present;
-  6. page weight and Lighthouse scores of the built site (scripts/bench_site.py).
+  6. page weight and Lighthouse scores of the built site (scripts/bench_site.py);
+  7. Convex's official Python client against `pg.url` beside the playground's own
+     client, and the time from a mutation to its update on another connection.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from guide_tools import notebooks  # noqa: E402
 
 TINY_APP = REPO / "tests" / "fixtures" / "tiny_app"
 CLIENT_APP = REPO / "tests" / "fixtures" / "client_app"
+PROTO_APP = REPO / "tests" / "fixtures" / "proto_app"
 BENCH_IDENTITY = {"subject": "bench"}
 
 
@@ -119,6 +122,48 @@ def bench_round_trips(count: int) -> None:
                  "node calls/s"], rows))
 
 
+def bench_clients(count: int) -> None:
+    """Round trips of the official Python client (WebSocket and HTTP) on pg.url beside the playground's own
+    client; then mutation -> update: one official client writes, another one's subscription sees it."""
+    import convex
+    from convex.http_client import ConvexHttpClient
+
+    rows = []
+    with Playground(PROTO_APP) as pg:
+        clients = [("playground pg.client()", pg.client()), ("convex.ConvexClient(pg.url)", convex.ConvexClient(pg.url)),
+                   ("ConvexHttpClient(pg.url)", ConvexHttpClient(pg.url))]
+        for kind, name, args in [("query", "messages:counter", {"name": "rt"}), ("mutation", "messages:bump", {"name": "rt"})]:
+            for label, client in clients:
+                call = getattr(client, kind)
+                for _ in range(20):  # warm up
+                    call(name, args)
+                timings = []
+                for _ in range(count):
+                    started = time.perf_counter()
+                    call(name, args)
+                    timings.append((time.perf_counter() - started) * 1000)
+                rows.append([f"{kind} {name}", label, f"{statistics.median(timings):.3f}", f"{percentile(timings, .95):.3f}"])
+
+        # One thread: the official client holds the GIL while it waits in next(), so a
+        # reader thread would stall the writer. The update is timed from the moment the
+        # mutation is sent until the other connection's subscription yields it: an upper bound.
+        watcher, writer = convex.ConvexClient(pg.url), convex.ConvexClient(pg.url)
+        updates = iter(watcher.subscribe("messages:counter", {"name": "latency"}))
+        next(updates)
+        latencies = []
+        for expected in range(1, count + 21):
+            started = time.perf_counter()
+            writer.mutation("messages:bump", {"name": "latency"})
+            while next(updates) != expected:
+                pass
+            if expected > 20:  # the first 20 warm up
+                latencies.append((time.perf_counter() - started) * 1000)
+    print(f"\nofficial clients on pg.url ({count} calls each; ms)")
+    print(table(["call", "client", "median", "p95"], rows))
+    print(f"mutation -> update on another connection: median {statistics.median(latencies):.3f} ms, "
+          f"p95 {percentile(latencies, .95):.3f} ms ({len(latencies)} mutations, goal < 20 ms median)")
+
+
 def bench_admin_table(rows: int) -> None:
     with Playground(TINY_APP) as pg:
         admin = pg.admin()
@@ -172,7 +217,7 @@ def bench_notebooks() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--calls", type=int, default=1000, help="calls per round-trip case (default 1000)")
-    parser.add_argument("--skip", action="append", default=[], choices=["startup", "roundtrip", "admin", "site", "notebooks", "links", "pages"])
+    parser.add_argument("--skip", action="append", default=[], choices=["startup", "roundtrip", "clients", "admin", "site", "notebooks", "links", "pages"])
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     if "startup" not in args.skip:
@@ -180,6 +225,8 @@ def main() -> None:
     if "roundtrip" not in args.skip:
         bench_live_queries(min(args.calls, 300))
         bench_round_trips(args.calls)
+    if "clients" not in args.skip:
+        bench_clients(min(args.calls, 300))
     if "admin" not in args.skip:
         bench_admin_table(40_000)
     if "site" not in args.skip:

@@ -89,3 +89,12 @@ def test_search_ranks_by_relevance(pg, ada):
         ada.mutation("notes:add", {"body": body})
     ranked = [note["body"] for note in ada.query("notes:search", {"text": "engine"})]
     assert ranked[0] == "the analytical engine engine design" and "tea with Charles" not in ranked
+
+
+def test_the_official_client_connects_to_pg_url(pg, capsys):
+    pg.reset()
+    token = tour.unsigned_token({"iss": "https://auth.notes.example", "aud": "notes-app", "sub": "ada"})
+    notes = tour.official_client_sees_a_write(pg, token)
+    assert [note["body"] for note in notes] == ["Written over the WebSocket"]
+    assert "[]" in capsys.readouterr().out
+    assert [note["body"] for note in tour.sign_in(pg).query("notes:mine")] == ["Written over the WebSocket"]

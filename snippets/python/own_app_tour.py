@@ -103,3 +103,18 @@ def post_from_another_service(pg: Playground, token: str):
     print(refused.status_code, refused.json()["code"])  # 500, the handler's error
     return response
 # --8<-- [end:http]
+
+
+# --8<-- [start:official]
+def official_client_sees_a_write(pg: Playground, token: str) -> list:
+    import convex  # Convex's own Python client, unchanged: pg.url is a deployment URL
+
+    reader = convex.ConvexClient(pg.url)
+    reader.set_auth(token)                       # the same JWT a deployment would get
+    updates = iter(reader.subscribe("notes:mine"))
+    print(next(updates))                         # [] : the current result
+    writer = convex.ConvexClient(pg.url)         # another connection, as the same user
+    writer.set_auth(token)
+    writer.mutation("notes:add", {"body": "Written over the WebSocket"})
+    return next(updates)                         # blocks until the write reaches the reader
+# --8<-- [end:official]

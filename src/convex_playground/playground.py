@@ -434,6 +434,13 @@ class Playground:
         return self._process is not None and self._process.alive
 
     @property
+    def url(self) -> str:
+        """The deployment URL for Convex's own clients, which connect as to a deployment:
+        `convex.ConvexClient(pg.url)` in Python, `new ConvexClient(url)` or
+        `new ConvexHttpClient(url)` from the `convex` npm package. It is `cloud_url`."""
+        return self.cloud_url
+
+    @property
     def pid(self) -> int | None:
         return self._process.process.pid if self._process else None
 

@@ -26,6 +26,10 @@ import { allowRefusedIdentities, runHttpAction, serveRequestsAt } from "./http_a
 import { LoopbackServer } from "./server.mjs";
 import { FileStorage } from "./storage.mjs";
 import { AppLoadError, buildCatalog, loadApp } from "./loader.mjs";
+import { createProtocolBackend, serveHttpApi } from "./client_protocol.mjs";
+import { exclusive } from "./lock.mjs";
+import { onCommittedWrites } from "./subscriptions.mjs";
+import { afterReset as resetSyncConnections, onWrites as onSyncWrites, serveSync } from "./sync.mjs";
 
 const bootStarted = performance.now();
 
@@ -392,6 +396,7 @@ const handlers = {
     t = newBackend();
     subscriptions.clear();
     scheduler.reset();
+    await resetSyncConnections();
     return {};
   },
 };
@@ -416,6 +421,21 @@ Object.assign(handlers, reviewOps(() => schema, () => t));
 for (const [op, handler] of Object.entries(handlers)) {
   handlers[op] = async (...args) => withLateUpdates(await handler(...args), await refreshSubscriptions());
 }
+
+// ---------------------------------------------------------------- Convex's own client protocol
+// The official clients connect to the cloud URL as to a deployment: the HTTP API
+// (client_protocol.mjs) and the WebSocket sync protocol (sync.mjs).
+const clientProtocol = createProtocolBackend({
+  auth: () => auth,
+  resolve: resolveFunction,
+  run: (entry, args, identity) => runObserved(() => accessorFor(identity)[entry.kind](makeFunctionReference(entry.name), args)),
+  describeError,
+  refresh: () => refreshSubscriptions(),
+  report: (record, updates) => notify({ event: "call", record, updates }),
+});
+serveHttpApi(loopback, clientProtocol);
+serveSync(loopback, clientProtocol);
+onCommittedWrites(onSyncWrites);
 
 // ---------------------------------------------------------------- the loop
 // Answers are written synchronously: a write stream would first hand each one to
@@ -462,9 +482,8 @@ function timeLimitFor(request) {
   return { signal, race: (work) => Promise.race([work, expired]) };
 }
 
-let queue = Promise.resolve();
 lines.on("line", (line) => {
-  queue = queue.then(async () => {
+  exclusive(async () => {
     let request;
     try {
       request = JSON.parse(line);

@@ -26,11 +26,20 @@ async function rerun(id, sub, run, updates) {
   }
 }
 
+// Other live queries that see the same writes: the official clients' (sync.mjs).
+const writeListeners = [];
+
+/** `listener(changes)` runs on every batch of committed writes a refresh collects, before these live queries. */
+export function onCommittedWrites(listener) {
+  writeListeners.push(listener);
+}
+
 /** Re-runs the live queries that writes committed since the last call touched; returns the changed results. */
 export async function refreshTouched(subscriptions, run) {
   const changes = takeCommittedWrites();
   const updates = [];
   if (changes.size === 0) return updates;
+  for (const listener of writeListeners) await listener(changes);
   for (const [id, sub] of subscriptions) {
     // A live query added before its first tracked run has no read set yet: run it to be safe.
     if (sub.readSet === undefined || sub.readSet.touchedBy(changes)) await rerun(id, sub, run, updates);
