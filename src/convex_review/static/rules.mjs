@@ -464,7 +464,7 @@ function statementRules(model, sf, allFacts, reachedBy, report) {
   };
   const isCtxPromise = (call) => {
     const fact = factByNode.get(call);
-    if (fact && ["dbQuery", "read", "write", "run"].includes(fact.type)) return fact.type === "run" ? `ctx.${fact.how}` : "ctx.db";
+    if (fact && ["dbQuery", "read", "write", "run"].includes(fact.type)) return fact.type !== "run" ? "ctx.db" : fact.ctx === "scheduler" ? `ctx.scheduler.${fact.how}` : `ctx.${fact.how}`;
     const target = model.appFunctionOf(call.expression);
     if (target) {
       const type = model.typeOf(call);
