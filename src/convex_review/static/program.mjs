@@ -121,20 +121,26 @@ export function createAppProgram(ts, { appRoot, functionsDir, cacheDir, codegenS
   host.fileExists = (file) => fileExists(redirect(file));
   host.readFile = (file) => readFile(redirect(file));
   host.directoryExists = (dir) => (virtualGenerated.size && dir === ownGenerated) || ts.sys.directoryExists(dir);
+  // JSDoc is parsed only where it carries types (JavaScript files): most of
+  // the parse time of the packages' .d.ts files goes into comments otherwise.
   host.getSourceFile = (file, languageVersion, onError, shouldCreate) => {
+    const options = typeof languageVersion === "object" ? languageVersion : { languageVersion };
+    const withJsDoc = { ...options, jsDocParsingMode: ts.JSDocParsingMode.ParseForTypeInfo };
     const real = redirect(file);
-    if (real === file) return getSourceFile(file, languageVersion, onError, shouldCreate);
+    if (real === file) return getSourceFile(file, withJsDoc, onError, shouldCreate);
     const text = readFile(real);
-    return text === undefined ? undefined : ts.createSourceFile(file, text, languageVersion, true);
+    return text === undefined ? undefined : ts.createSourceFile(file, text, withJsDoc, true);
   };
   // Packages the app's own node_modules lack come from the guide's toolchain.
+  // One resolution cache for the program: without it every import re-reads package.json files.
   const fallbackFrom = path.join(toolchain, "package.json");
+  const cache = ts.createModuleResolutionCache(host.getCurrentDirectory(), (name) => name, options);
   host.resolveModuleNameLiterals = (literals, containingFile, redirected, opts) =>
     literals.map((literal) => {
       const name = literal.text;
-      const found = ts.resolveModuleName(name, containingFile, opts, host, undefined, redirected);
+      const found = ts.resolveModuleName(name, containingFile, opts, host, cache, redirected);
       if (found.resolvedModule || name.startsWith(".") || path.isAbsolute(name)) return found;
-      return ts.resolveModuleName(name, fallbackFrom, opts, host);
+      return ts.resolveModuleName(name, fallbackFrom, opts, host, cache);
     });
   const program = ts.createProgram({ rootNames: modules, options, host });
   return { program, modules, warnings, generatedDir };
