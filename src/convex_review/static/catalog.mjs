@@ -364,14 +364,12 @@ export function readSchema(model, schemaFile) {
     }
     return info;
   };
-  let schemaSeen = false;
   let opaqueTables = false;
   const schemaSf = schemaFile ? model.program.getSourceFile(schemaFile) : undefined;
   const files = model.appSourceFiles();
   for (const sf of schemaSf && !files.includes(schemaSf) ? [schemaSf, ...files] : files) {
     const visit = (node) => {
       if (ts.isCallExpression(node) && /defineSchema$/.test(node.expression.getText()) && sf.fileName === schemaFile) {
-        schemaSeen = true;
         const arg = skipOuter(ts, node.arguments[0]);
         if (arg && ts.isObjectLiteralExpression(arg)) {
           for (const prop of arg.properties) {
@@ -401,7 +399,7 @@ export function readSchema(model, schemaFile) {
     };
     visit(sf);
   }
-  return { tables, looseTables, schemaSeen, opaqueTables, file: schemaFile };
+  return { tables, looseTables, opaqueTables, file: schemaFile };
 }
 
 function propertyOf(ts, objectLiteral, name) {

@@ -23,7 +23,7 @@
 //   or 30 or more statements, is doing the model layer's work.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { propertyOf, skipOuter } from "./catalog.mjs";
+import { skipOuter } from "./catalog.mjs";
 
 const NARROWING_METHODS = /^(slice|filter|find|findLast|length|sort|toSorted|some|every|reduce|at|splice)$/;
 const TERMINALS = new Set(["collect", "take", "first", "unique", "paginate"]);
@@ -116,7 +116,7 @@ export function runRules(model, { schema, functions, httpRoutes, crons, rules })
 
   // ---------------------------------------------------------------- schema rules
   const indexUses = allFacts.filter((f) => f.type === "dbQuery").map((f) => ({ fact: f, info: chainInfo(model, f) })).filter((u) => u.info.index);
-  const literals = stringLiterals(model, schema);
+  const literals = stringLiterals(model);
   const tableSets = [...Object.entries(tables).map(([name, table]) => ({ name, table, loose: false })),
     ...schema.looseTables.map((table) => ({ name: table.name, table, loose: true }))];
   const redundant = new Set();
@@ -476,7 +476,6 @@ function statementRules(model, sf, allFacts, reachedBy, report) {
   };
   const visit = (node) => {
     if (ts.isExpressionStatement(node)) {
-      const expr = skipOuter(ts, node.expression);
       if (ts.isCallExpression(node.expression)) {
         const what = isCtxPromise(node.expression);
         if (what) {
@@ -494,7 +493,6 @@ function statementRules(model, sf, allFacts, reachedBy, report) {
           }
         }
       }
-      void expr;
     }
     if (ts.isBlock(node)) sequentialRuns(model, node, factByNode, ownerFunctions, report);
     ts.forEachChild(node, visit);
@@ -628,20 +626,27 @@ function fatHandler(model, fn, report, at) {
 
 // ================================================================ references
 
-/** Every string literal of the app's code outside the schema: an index named in one is treated as used. */
-function stringLiterals(model, schema) {
+/**
+ * Every string literal of the app's code outside the schema and outside
+ * withIndex/withSearchIndex calls (those are counted as real reads): an index
+ * named in one is treated as used, since helpers such as `getManyFrom(db,
+ * "table", "index", ...)` or `ctx.vectorSearch("table", "index", ...)` read through it.
+ */
+function stringLiterals(model) {
   const ts = model.ts;
   const found = new Set();
   for (const sf of model.appSourceFiles()) {
     if (/[\\/]schema\.[jt]s$/.test(sf.fileName)) continue;
     const visit = (node) => {
-      if (ts.isStringLiteralLike(node) && node.parent && !ts.isCallExpression(node.parent)) found.add(node.text);
-      else if (ts.isStringLiteralLike(node) && ts.isCallExpression(node.parent) && !/^(withIndex|withSearchIndex)$/.test(node.parent.expression.name?.text ?? "")) found.add(node.text);
+      if (ts.isStringLiteralLike(node)) {
+        const inIndexCall = ts.isCallExpression(node.parent) && ts.isPropertyAccessExpression(node.parent.expression)
+          && /^(withIndex|withSearchIndex)$/.test(node.parent.expression.name.text);
+        if (!inIndexCall) found.add(node.text);
+      }
       ts.forEachChild(node, visit);
     };
     visit(sf);
   }
-  void schema;
   return found;
 }
 
