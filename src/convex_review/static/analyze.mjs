@@ -14,7 +14,7 @@ import path from "node:path";
 import { AppModel, readSchema } from "./catalog.mjs";
 import { readComponents, readCrons, readFunctions, readHttpRoutes } from "./functions.mjs";
 import { runRules } from "./rules.mjs";
-import { createAppProgram } from "./program.mjs";
+import { createAppProgram, listModules } from "./program.mjs";
 
 function fail(message) {
   process.stdout.write(JSON.stringify({ error: message }));
@@ -33,11 +33,14 @@ function main() {
   const { appRoot, functionsDir, toolchain } = config;
   // The app's own typescript is not used: the pass depends on the compiler API of the pinned one.
   const ts = createRequire(path.join(toolchain, "package.json"))("typescript");
+  // Syntax first, on the app's own modules alone (no imports, no libraries): a
+  // file that does not parse is bad input, reported before the costly program.
+  const parseOnly = ts.createProgram({ rootNames: listModules(functionsDir), options: { noResolve: true, noLib: true, allowJs: true, noEmit: true } });
+  const syntaxErrors = parseOnly.getSyntacticDiagnostics();
+  if (syntaxErrors.length) fail(`${diagnosticText(ts, appRoot, syntaxErrors[0])} (syntax error: the app cannot be reviewed until it parses)`);
+
   const { program, modules, warnings } = createAppProgram(ts, config);
   const appFiles = program.getSourceFiles().filter((sf) => modules.includes(sf.fileName));
-
-  const syntaxErrors = appFiles.flatMap((sf) => program.getSyntacticDiagnostics(sf));
-  if (syntaxErrors.length) fail(`${diagnosticText(ts, appRoot, syntaxErrors[0])} (syntax error: the app cannot be reviewed until it parses)`);
 
   // The whole program, in its own file order, as tsc checks it: checking the
   // app's files alone in another order can report a type cycle through `api`
