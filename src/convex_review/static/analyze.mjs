@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+// The reviewer's static pass, run once per review by static_pass.py.
+//
+//   node analyze.mjs '<json config>'
+//
+// config: { appRoot, functionsDir, cacheDir, toolchain, codegenScript, rules: [ids] | null }
+// stdout: one JSON object { typechecked, warnings, schema, functions, httpRoutes, crons,
+//         components, findings } (findings without category/severity/docs: the Python side
+//         adds those from its rule catalogue). Exit 2 with { error } for input the pass
+//         cannot read (a syntax error, names the file and line).
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { AppModel, readSchema } from "./catalog.mjs";
+import { readComponents, readCrons, readFunctions, readHttpRoutes } from "./functions.mjs";
+import { runRules } from "./rules.mjs";
+import { createAppProgram, listModules } from "./program.mjs";
+
+function fail(message) {
+  process.stdout.write(JSON.stringify({ error: message }));
+  process.exit(2);
+}
+
+function diagnosticText(ts, appRoot, diagnostic) {
+  const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, " ");
+  if (!diagnostic.file) return message;
+  const { line, character } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start ?? 0);
+  return `${path.relative(appRoot, diagnostic.file.fileName).split(path.sep).join("/")}:${line + 1}:${character + 1}: ${message}`;
+}
+
+function main() {
+  const config = JSON.parse(process.argv[2]);
+  const { appRoot, functionsDir, toolchain } = config;
+  // The app's own typescript is not used: the pass depends on the compiler API of the pinned one.
+  const ts = createRequire(path.join(toolchain, "package.json"))("typescript");
+  // Syntax first, on the app's own modules alone (no imports, no libraries): a
+  // file that does not parse is bad input, reported before the costly program.
+  const parseOnly = ts.createProgram({ rootNames: listModules(functionsDir), options: { noResolve: true, noLib: true, allowJs: true, noEmit: true } });
+  const syntaxErrors = parseOnly.getSyntacticDiagnostics();
+  if (syntaxErrors.length) fail(`${diagnosticText(ts, appRoot, syntaxErrors[0])} (syntax error: the app cannot be reviewed until it parses)`);
+
+  const { program, modules, warnings } = createAppProgram(ts, config);
+  const appFiles = program.getSourceFiles().filter((sf) => modules.includes(sf.fileName));
+
+  // The whole program, in its own file order, as tsc checks it: checking the
+  // app's files alone in another order can report a type cycle through `api`
+  // as an implicit any that tsc does not report.
+  const appFileNames = new Set(appFiles.map((sf) => sf.fileName));
+  const typeErrors = program.getSemanticDiagnostics().filter((d) => d.category === ts.DiagnosticCategory.Error && d.file && appFileNames.has(d.file.fileName));
+  const typechecked = typeErrors.length === 0;
+  if (!typechecked) {
+    const shown = typeErrors.slice(0, 3).map((d) => diagnosticText(ts, appRoot, d)).join("; ");
+    warnings.push(`the app does not type-check (${typeErrors.length} error${typeErrors.length === 1 ? "" : "s"}: ${shown}${typeErrors.length > 3 ? "; ..." : ""}); `
+      + "where a type is missing the static pass falls back to the code's syntax, so some findings may be missed or less certain");
+  }
+
+  const model = new AppModel(ts, program, { appRoot, functionsDir });
+  const schemaFile = findSchemaFile(program, functionsDir);
+  const schema = readSchema(model, schemaFile);
+  if (schema.opaqueTables) warnings.push("some schema tables are built in a way the static pass cannot read (a spread or a helper); index rules ignore them");
+  const functions = readFunctions(model);
+  const byDecl = new Map(functions.map((fn) => [fn.decl, fn]));
+  const httpRoutes = readHttpRoutes(model, byDecl);
+  const crons = readCrons(model);
+  const components = readComponents(model);
+
+  const findings = runRules(model, { schema, functions, httpRoutes, crons, rules: config.rules ? new Set(config.rules) : null });
+  const result = {
+    typechecked,
+    warnings: [...warnings, ...model.warnings],
+    schema: { tables: Object.fromEntries(Object.entries(schema.tables).map(([name, table]) => [name, withoutFields(table)])) },
+    functions: functions.map((fn) => catalogEntry(fn)),
+    httpRoutes: httpRoutes.map(({ handlerNode, ...route }) => route),
+    crons: crons.map(({ node, ...cron }) => cron),
+    components,
+    findings,
+  };
+  process.stdout.write(JSON.stringify(result));
+}
+
+/**
+ * The functions folder's schema.ts; for a folder of modules that borrow
+ * another app's `_generated` (the guide's antipatterns/ import ../convex/),
+ * the schema beside that `_generated`.
+ */
+function findSchemaFile(program, functionsDir) {
+  const own = ["schema.ts", "schema.js"].map((name) => path.join(functionsDir, name)).find((file) => existsSync(file));
+  if (own) return own;
+  for (const sf of program.getSourceFiles()) {
+    if (sf.fileName.includes("node_modules") || !/[\\/]_generated[\\/]dataModel\.d\.ts$/.test(sf.fileName)) continue;
+    const candidate = ["schema.ts", "schema.js"].map((name) => path.join(path.dirname(path.dirname(sf.fileName)), name)).find((file) => existsSync(file));
+    if (candidate && program.getSourceFile(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+function withoutFields({ fields, ...table }) {
+  return table;
+}
+
+function catalogEntry(fn) {
+  return {
+    name: fn.name, file: fn.file, line: fn.line, kind: fn.kind, visibility: fn.visibility, builder: fn.builder,
+    hasArgsValidator: fn.hasArgsValidator, hasReturnsValidator: fn.hasReturnsValidator, args: fn.args,
+    checksAuth: fn.checksAuth, tablesRead: fn.tablesRead, tablesWritten: fn.tablesWritten,
+    indexesUsed: fn.indexesUsed, calls: fn.calls, runtime: fn.runtime,
+  };
+}
+
+try {
+  main();
+} catch (error) {
+  process.stderr.write(`${error?.stack ?? error}\n`);
+  process.exit(1);
+}
