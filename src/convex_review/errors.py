@@ -1,0 +1,2 @@
+class ReviewInputError(Exception):
+    """Bad input: exit code 2."""
