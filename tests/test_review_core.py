@@ -283,6 +283,9 @@ def test_the_er_diagram_draws_tables_fields_and_id_references():
     assert "id_users ownerId FK" in diagram
     assert 'users ||--o{ notes : "ownerId"' in diagram
     assert "string name" in diagram
+    short = mermaid_er({"tables": {"users": {"fields": {"name": "value"}},
+                                   "notes": {"fields": {"ownerId": "id:users", "body": "value"}}}})
+    assert 'users ||--o{ notes : "ownerId"' in short and "value body" in short
 
 
 def test_markdown_report_has_the_model_the_catalog_and_findings_by_category(tmp_path):

@@ -9,7 +9,8 @@ dynamic pass measured) and the findings grouped by review category.
 
 Table fields come from the static pass's schema: each table's `documentType`
 (the object validator as Convex's `schema.export()` writes it) or `fields`
-(that object's `value`: name -> {"fieldType", "optional"}). A table without
+(that object's `value`: name -> {"fieldType", "optional"}, or name -> "id:<table>"
+or a type word for short). A table without
 either is drawn with no attributes.
 """
 
@@ -30,12 +31,23 @@ _WORD = re.compile(r"[^A-Za-z0-9_]")
 
 def table_fields(table: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """name -> {"fieldType": validator JSON, "optional": bool} for one schema table."""
-    if isinstance(table.get("fields"), dict):
-        return table["fields"]
+    fields = table.get("fields")
+    if isinstance(fields, dict):
+        return {name: _field_from_summary(value) for name, value in fields.items()}
     document = table.get("documentType")
     if isinstance(document, dict) and document.get("type") == "object" and isinstance(document.get("value"), dict):
         return document["value"]
     return {}
+
+
+def _field_from_summary(value: Any) -> dict[str, Any]:
+    """A field as the static pass may summarise it: "id:<table>" or a type word, or already validator JSON."""
+    if isinstance(value, dict):
+        return value
+    text = str(value)
+    if text.startswith("id:"):
+        return {"fieldType": {"type": "id", "tableName": text[3:]}, "optional": False}
+    return {"fieldType": {"type": text}, "optional": False}
 
 
 def referenced_tables(validator: Any) -> list[str]:
