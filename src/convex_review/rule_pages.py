@@ -68,7 +68,13 @@ def rule_page(rule: Rule, text: dict) -> str:
         "",
         f"# `{rule.id}`",
         "",
-        f"{rule.title}.",
+        '!!! abstract "What you will learn"',
+        "",
+        f"    - What the reviewer's rule `{rule.id}` finds: {rule.title[0].lower() + rule.title[1:]}.",
+        "    - Why it matters, how to fix a finding, and what the flawed and the fixed code look like.",
+        "",
+        "    **Assumes:** you can read a Convex query and mutation. **Kind of page:** reference, generated from "
+        "the reviewer's rule catalogue.",
         "",
         "| Category | Default severity | Found by |",
         "| --- | --- | --- |",
@@ -95,7 +101,7 @@ def rule_page(rule: Rule, text: dict) -> str:
         "",
         "Silence it on the line above the flagged line, with the reason:",
         "",
-        "```ts",
+        "```text",
         f"// convex-review-ignore {rule.id}: <why this is fine here>",
         "```",
         "",
@@ -107,6 +113,14 @@ def rule_page(rule: Rule, text: dict) -> str:
     ]
     if eslint:
         lines += [f"`@convex-dev/eslint-plugin` has a rule for part of this: `{eslint}`.", ""]
+    lines += [
+        "## Where to go next",
+        "",
+        f"- The [review checklist](../review-checklist.md#{CHECKLIST_ANCHORS[rule.category]}): "
+        f"the {CATEGORIES[rule.category].lower()} items this rule belongs to.",
+        "- [All reviewer rules](index.md).",
+        "",
+    ]
     return "\n".join(lines)
 
 
