@@ -335,6 +335,18 @@ def test_a_pass_rejecting_the_app_exits_2_with_its_message(monkeypatch, capsys):
     assert code == 2 and err.strip() == "convex-review: convex/notes.ts:3: syntax error: ')' expected"
 
 
+def test_a_crash_inside_a_pass_exits_3_with_one_line_and_no_traceback(monkeypatch, capsys):
+    def crashing(app_dir, rules):
+        raise RuntimeError("the static pass failed on the app:\nError: Cannot find module 'typescript'")
+    monkeypatch.setattr(review_module, "_run_static", crashing)
+    code, out, err = run_cli(capsys, str(APP))
+    assert code == 3 and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert "RuntimeError: the static pass failed on the app: / Error: Cannot find module 'typescript'" in err and "CONVEX_REVIEW_DEBUG=1" in err
+    monkeypatch.setenv("CONVEX_REVIEW_DEBUG", "1")
+    with pytest.raises(RuntimeError):
+        cli.main([str(APP), "--quiet"])
+
+
 def test_write_baseline_then_baseline_shows_only_new_findings(fake_passes, capsys, tmp_path):
     baseline = tmp_path / "review-baseline.json"
     assert run_cli(capsys, str(APP), "--write-baseline", str(baseline))[0] == 0

@@ -3,12 +3,15 @@
 Exit codes: 0 nothing at or above the fail level, 1 findings at or above it,
 2 bad input (a missing app, an app that does not load, a syntax error, an
 unknown rule id, an unreadable baseline), with a message naming the file and
-no traceback. Progress goes to stderr, the report to stdout or --output.
+no traceback; 3 the reviewer itself failed (a bug to report: the message says
+so, and CONVEX_REVIEW_DEBUG=1 shows the traceback). Progress goes to stderr,
+the report to stdout or --output.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -62,6 +65,14 @@ def main(argv: list[str] | None = None) -> int:
     except ReviewInputError as error:
         print(f"convex-review: {error}", file=sys.stderr)
         return 2
+    except Exception as error:  # a bug in the reviewer, not in the app: say so without a traceback
+        if os.environ.get("CONVEX_REVIEW_DEBUG") == "1":
+            raise
+        summary = " / ".join(line.strip() for line in str(error).strip().splitlines()[:2])[:300]
+        print(f"convex-review: the review of {args.app} failed inside the reviewer "
+              f"({type(error).__name__}: {summary}). This is a bug in the reviewer, not your app; "
+              "rerun with CONVEX_REVIEW_DEBUG=1 for the traceback.", file=sys.stderr)
+        return 3
     if args.write_baseline:
         write_baseline(args.write_baseline, review.unsuppressed)
         if progress:
