@@ -17,6 +17,7 @@ reference app's own files count against precision, since it has no flaws.
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import shutil
@@ -55,11 +56,11 @@ def compose_antipattern_app(dest: Path) -> Path:
     return dest
 
 
-def reviewer_findings(workdir: Path) -> list:
+def reviewer_findings(workdir: Path, static_only: bool) -> list:
     found = []
-    flawed = run_review(SNIPPETS / "flawed-app")
+    flawed = run_review(SNIPPETS / "flawed-app", static_only=static_only)
     found += from_review_json(json.loads(render_json(flawed, REPO)), prefix="flawed-app/")
-    composed = run_review(compose_antipattern_app(workdir / "antipatterns-app"))
+    composed = run_review(compose_antipattern_app(workdir / "antipatterns-app"), static_only=static_only)
     found += from_review_json(json.loads(render_json(composed, REPO)),
                               renames={"convex/antipatterns/": "antipatterns/"})
     return found
@@ -103,9 +104,14 @@ def generated_app_timing(workdir: Path) -> None:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--static-only", action="store_true", help="score the static pass alone, skip the timings")
+    args = parser.parse_args()
     print("\nthe reviewer (scripts/bench_review.py)", flush=True)
     try:
-        from convex_review import dynamic_pass, static_pass  # noqa: F401
+        from convex_review import static_pass
+        if not args.static_only:
+            from convex_review import dynamic_pass  # noqa: F401
     except ImportError as missing:
         print(f"  skipped: the reviewer's passes are not installed ({missing})")
         return
@@ -113,10 +119,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-review-") as tmp:
         workdir = Path(tmp)
         print(f"  planted flaws: {len(flaws)} (flawed app and anti-patterns; {len(uncovered)} files no rule covers)")
-        print_score("convex-review (static + dynamic)", reviewer_findings(workdir), flaws, uncovered)
+        label = "convex-review (static pass)" if args.static_only else "convex-review (static + dynamic)"
+        print_score(label, reviewer_findings(workdir, args.static_only), flaws, uncovered)
         eslint, unmapped = eslint_findings()
         print_score("@convex-dev/eslint-plugin, all rules", eslint, flaws, uncovered,
                     f"   ({unmapped} findings of rules the reviewer has no counterpart for, not scored)")
+        if args.static_only:
+            return
         timed("static pass, reference app", lambda: static_pass.run_static(SNIPPETS))
         timed("full review, reference app (sizes 100, 2000)", lambda: run_review(SNIPPETS))
         generated_app_timing(workdir)
