@@ -371,3 +371,22 @@ def test_a_missing_app_exits_2_without_a_traceback(app, expected):
                             text=True, timeout=60)
     assert result.returncode == 2
     assert expected in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_without_fields_from_the_static_pass_the_diagram_loads_them_from_schema_ts(tmp_path):
+    import shutil
+
+    from convex_review.onboarding import render_markdown
+    app = tmp_path / "app"
+    shutil.copytree(APP, app)
+    (app / "node_modules").symlink_to(REPO / "snippets" / "node_modules")
+    bare = {"tables": {name: {"indexes": [], "file": "convex/schema.ts", "line": 6} for name in ("users", "notes")}}
+    result = run_review(app, static_only=True, static_runner=lambda a, r: FakeStatic(
+        app_root=app, functions_dir=app / "convex", schema=bare))
+    text = render_markdown(result)
+    assert 'users ||--o{ notes : "ownerId"' in text and "string body" in text
+    (app / "convex" / "schema.ts").write_text("export default 42;\n")
+    from convex_review.onboarding import exported_schema
+    exported_schema.cache_clear()
+    assert "Fields are not shown: schema.ts did not load: " in render_markdown(result)

@@ -10,15 +10,20 @@ dynamic pass measured) and the findings grouped by review category.
 Table fields come from the static pass's schema: each table's `documentType`
 (the object validator as Convex's `schema.export()` writes it) or `fields`
 (that object's `value`: name -> {"fieldType", "optional"}, or name -> "id:<table>"
-or a type word for short). A table without
-either is drawn with no attributes.
+or a type word for short). When the static pass gives no fields, the app's
+schema.ts is loaded once with Node (schema_export.mjs) and Convex's own
+export supplies them; a schema that does not load leaves the tables without
+attributes, and the report says why.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import re
 import shutil
+import subprocess
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +32,43 @@ from .review import Review
 from .rules import CATEGORIES
 
 _WORD = re.compile(r"[^A-Za-z0-9_]")
+GUIDE_SNIPPETS = Path(__file__).resolve().parents[2] / "snippets"
+SCHEMA_EXPORT = Path(__file__).with_name("schema_export.mjs")
+
+
+@lru_cache(maxsize=8)
+def exported_schema(schema_file: Path) -> tuple[dict[str, Any] | None, str]:
+    """Convex's `schema.export()` of one schema.ts, as {"tables": {name: {"documentType": ...}}}, or why not."""
+    tsx = GUIDE_SNIPPETS / "node_modules" / "tsx" / "dist" / "loader.mjs"
+    if not schema_file.is_file():
+        return None, f"{schema_file.name} not found"
+    if not tsx.is_file():
+        return None, "tsx is not installed (run `make install`)"
+    try:
+        run = subprocess.run(["node", "--import", tsx.as_uri(), str(SCHEMA_EXPORT), str(schema_file)],
+                             cwd=schema_file.parent, capture_output=True, text=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return None, f"loading {schema_file.name} failed: {error}"
+    if run.returncode != 0:
+        lines = run.stderr.strip().splitlines()
+        return None, f"{schema_file.name} did not load: {lines[0] if lines else 'exit ' + str(run.returncode)}"
+    exported = json.loads(run.stdout)
+    return {"tables": {table["tableName"]: {"documentType": table.get("documentType")}
+                       for table in exported.get("tables", [])}}, ""
+
+
+def schema_for_diagram(review: Review) -> tuple[dict[str, Any], str]:
+    """The static pass's schema, with fields from Convex's own export when the pass gave none."""
+    schema = getattr(review.static, "schema", {}) or {}
+    tables = schema.get("tables", {}) or {}
+    if not tables or any(table_fields(table) for table in tables.values()):
+        return schema, ""
+    functions_dir = Path(getattr(review.static, "functions_dir", review.app_root / "convex"))
+    exported, problem = exported_schema((functions_dir / "schema.ts").resolve())
+    if exported is None:
+        return schema, problem
+    merged = {name: {**table, **exported["tables"].get(name, {})} for name, table in tables.items()}
+    return {**schema, "tables": merged}, ""
 
 
 def table_fields(table: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -161,7 +203,10 @@ def render_markdown(review: Review) -> str:
     out.append(f"{summary['functions']} functions, {summary['total']} findings "
                f"({', '.join(f'{n} {s}' for s, n in summary['bySeverity'].items())}); "
                + ("measured on the playground." if summary["dynamic"] else "static pass only (nothing measured)."))
-    out += ["", "## Data model", "", "```mermaid", mermaid_er(getattr(review.static, "schema", {}) or {}), "```", ""]
+    schema, problem = schema_for_diagram(review)
+    out += ["", "## Data model", "", "```mermaid", mermaid_er(schema), "```", ""]
+    if problem:
+        out += [f"Fields are not shown: {problem}.", ""]
     out += ["## Functions", ""] + function_catalog(review) + [""]
     out += ["## Findings", ""]
     if not review.findings:
@@ -192,7 +237,7 @@ def write_html(review: Review, out_dir: Path, repo_root: Path | None = None) -> 
     import markdown  # Python-Markdown, installed with MkDocs
 
     text = render_markdown(review)
-    diagram = mermaid_er(getattr(review.static, "schema", {}) or {})
+    diagram = mermaid_er(schema_for_diagram(review)[0])
     body = markdown.markdown(text.replace(f"```mermaid\n{diagram}\n```", "MERMAID_DIAGRAM"),
                              extensions=["tables"])
     body = body.replace("<p>MERMAID_DIAGRAM</p>", f'<pre class="mermaid">{html.escape(diagram)}</pre>')
