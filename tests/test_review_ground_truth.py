@@ -102,6 +102,7 @@ def test_review_and_eslint_reports_map_to_paths_under_snippets():
     assert from_eslint_json(eslint, SNIPPETS) == ([Found("filter-scan", "antipatterns/filterScan.ts", 40)], 1)
 
 
+@pytest.mark.slow
 def test_the_eslint_mapping_covers_every_rule_of_the_installed_plugin():
     plugin = SNIPPETS / "node_modules" / "@convex-dev" / "eslint-plugin"
     if not plugin.is_dir():
