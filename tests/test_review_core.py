@@ -190,6 +190,12 @@ def test_an_ignore_comment_without_a_reason_or_with_an_unknown_rule_is_itself_re
     assert "unknown rule `no-such-rule`" in bad[23]
 
 
+def test_a_finding_past_the_end_of_its_file_is_kept_not_a_crash():
+    result = run_review(APP, static_only=True, static_runner=lambda app, rules: static_result(
+        [finding("filter-scan", line=999, function="notes:mine")]))
+    assert [f.line for f in result.findings if f.rule == "filter-scan"] == [999]
+
+
 def test_a_comment_for_another_rule_does_not_silence(tmp_path):
     result = run_review(APP, static_only=True, static_runner=lambda app, rules: static_result(
         [finding("filter-scan", line=6, function="notes:mine")]))

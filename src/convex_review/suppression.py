@@ -90,7 +90,7 @@ def read_ignore_comments(app_root: Path, functions_dir: Path) -> tuple[list[Igno
 
 def _comment_block_above(lines: list[str], line: int) -> range:
     """The 1-based line numbers of the comment lines directly above `line`."""
-    start = line - 1
+    start = min(line, len(lines) + 1) - 1  # a line past the end (an edited file) has no comment above
     while start >= 1 and lines[start - 1].lstrip().startswith("//"):
         start -= 1
     return range(start + 1, line)
