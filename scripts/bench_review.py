@@ -50,6 +50,8 @@ def compose_antipattern_app(dest: Path) -> Path:
         # "../convex/x" from antipatterns/ is "../x" from convex/antipatterns/: same depth, one folder less.
         target.write_text(re.sub(r'"((?:\.\./)+)convex/', r'"\1', source.read_text()))
     (dest / "node_modules").symlink_to(SNIPPETS / "node_modules")
+    # The reference app's values for its required environment variables on a local backend.
+    shutil.copyfile(SNIPPETS / "playground.env", dest / "playground.env")
     tsconfig = json.loads(re.sub(r"^\s*//.*$", "", (SNIPPETS / "tsconfig.json").read_text(), flags=re.M))
     tsconfig["include"] = ["convex/**/*"]
     (dest / "tsconfig.json").write_text(json.dumps(tsconfig, indent=2))
@@ -120,7 +122,10 @@ def main() -> None:
         workdir = Path(tmp)
         print(f"  planted flaws: {len(flaws)} (flawed app and anti-patterns; {len(uncovered)} files no rule covers)")
         label = "convex-review (static pass)" if args.static_only else "convex-review (static + dynamic)"
-        print_score(label, reviewer_findings(workdir, args.static_only), flaws, uncovered)
+        try:
+            print_score(label, reviewer_findings(workdir, args.static_only), flaws, uncovered)
+        except Exception as error:  # a reviewer failure is a number we could not get, not the end of the bench
+            print(f"  {label}: failed: {type(error).__name__}: {error}")
         eslint, unmapped = eslint_findings()
         print_score("@convex-dev/eslint-plugin, all rules", eslint, flaws, uncovered,
                     f"   ({unmapped} findings of rules the reviewer has no counterpart for, not scored)")
