@@ -31,6 +31,10 @@ test: install ## Run the whole test suite (extra pytest options: PYTEST_ARGS=...
 lab: install ## Open JupyterLab on the notebooks, with the playground ready
 	cd notebooks && ../$(PY) -m jupyter lab --ip $(HOST) --port $(LAB_PORT) --no-browser $(if $(filter 0,$(shell id -u)),--allow-root)
 
+.PHONY: review
+review: install ## Review a Convex app against the guide (APP=path, default the reference app; REVIEW_ARGS="--format markdown")
+	$(PY) -m convex_review $(or $(APP),snippets/convex) $(REVIEW_ARGS)
+
 bench: install ## Print benchmark numbers (playground latency, site build, notebooks)
 	$(PY) scripts/bench.py
 

@@ -12,7 +12,8 @@ Prints
   5. the link checker benchmark, when scripts/bench_links.py is present;
   6. page weight and Lighthouse scores of the built site (scripts/bench_site.py);
   7. Convex's official Python client against `pg.url` beside the playground's own
-     client, and the time from a mutation to its update on another connection.
+     client, and the time from a mutation to its update on another connection;
+  8. the reviewer's recall and precision beside ESLint's, and its timings (scripts/bench_review.py).
 """
 
 from __future__ import annotations
@@ -217,7 +218,7 @@ def bench_notebooks() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--calls", type=int, default=1000, help="calls per round-trip case (default 1000)")
-    parser.add_argument("--skip", action="append", default=[], choices=["startup", "roundtrip", "clients", "admin", "site", "notebooks", "links", "pages"])
+    parser.add_argument("--skip", action="append", default=[], choices=["startup", "roundtrip", "clients", "admin", "site", "notebooks", "links", "pages", "review"])
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     if "startup" not in args.skip:
@@ -240,6 +241,8 @@ def main() -> None:
     if "pages" not in args.skip:
         print("\nsite pages (scripts/bench_site.py)", flush=True)
         subprocess.run([sys.executable, str(REPO / "scripts" / "bench_site.py")], cwd=REPO, check=False)
+    if "review" not in args.skip:
+        subprocess.run([sys.executable, str(REPO / "scripts" / "bench_review.py")], cwd=REPO, check=False)
 
 
 if __name__ == "__main__":

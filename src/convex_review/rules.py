@@ -96,6 +96,9 @@ _ALL = [
           "A query reads Date.now() or Math.random(), so its cached result goes stale"),
     _rule("broad-subscription", "realtime", "warning", "dynamic",
           "A query's read set is far wider than its result, so unrelated writes re-run it"),
+    # Reported by the reviewer itself: a suppression comment that silences nothing.
+    _rule("invalid-suppression", "organisation", "warning", "static",
+          "A convex-review-ignore comment without a reason, or naming no known rule"),
 ]
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _ALL}
