@@ -12,6 +12,22 @@ TINY_APP = REPO / "tests" / "fixtures" / "tiny_app"
 REFERENCE_APP = REPO / "snippets"
 
 
+def pytest_collection_modifyitems(config, items):
+    """Groups tests for pytest-xdist (`make test` runs two workers, `--dist loadgroup`).
+
+    Every test that needs the built site joins one group, so one worker builds the
+    site once and walks it in the browser; it is the longest group, so it goes
+    first. Every other module is a group of its own, so a module-scoped playground
+    starts once, on one worker.
+    """
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        group = "site" if "built_site" in item.fixturenames else item.nodeid.split("::", 1)[0]
+        item.add_marker(pytest.mark.xdist_group(group))
+    items.sort(key=lambda item: item.get_closest_marker("xdist_group").args[0] != "site")
+
+
 @pytest.fixture(scope="session")
 def repo() -> Path:
     return REPO

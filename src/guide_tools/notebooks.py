@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import fcntl
 import hashlib
 import os
 import sys
@@ -120,9 +121,31 @@ def _copy_outputs(source: nbformat.NotebookNode, target: nbformat.NotebookNode) 
     return merged
 
 
+@contextmanager
+def _exclusive(path: Path) -> Iterator[None]:
+    """Holds a lock on this notebook across processes (pytest-xdist's workers, a site
+    build beside a test run): a notebook's scratch apps live in one shared folder,
+    and a second run waits, then finds the first run's output in the cache."""
+    locks = REPO / "build" / "locks"
+    locks.mkdir(parents=True, exist_ok=True)
+    with open(locks / f"{path.stem}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def execute_notebook(path: Path, output_dir: Path = OUTPUT, *, force: bool = False, timeout: int = 600,
                      use_convex_url: bool = False, root: Path = REPO) -> Outcome:
     """Executes one notebook into `output_dir` unless its cached copy is current."""
+    with _exclusive(path):
+        return _execute_notebook(path, output_dir, force=force, timeout=timeout,
+                                 use_convex_url=use_convex_url, root=root)
+
+
+def _execute_notebook(path: Path, output_dir: Path, *, force: bool, timeout: int,
+                      use_convex_url: bool, root: Path) -> Outcome:
     started = time.perf_counter()
     try:
         nb = nbformat.read(path, as_version=4)

@@ -139,8 +139,16 @@ function generatedFolder({ appRoot, functionsDir, isRoot, fileType, cacheRoot, t
     throw new AppLoadError(`${functionsDir}: it has no _generated/ folder and generating one failed:\n${run.stderr || run.stdout}`, { file: functionsDir });
   }
   if (out !== own) {
-    rmSync(out, { recursive: true, force: true });
-    renameSync(`${out}.tmp-${process.pid}`, out);
+    const fresh = `${out}.tmp-${process.pid}`;
+    const complete = () => findFile(out, "server", [".js", ".ts"]) && findFile(out, "api", [".js", ".ts"]);
+    if (existsSync(out) && !complete()) rmSync(out, { recursive: true, force: true }); // left by an older loader
+    try {
+      renameSync(fresh, out);
+    } catch {
+      // Another playground (a parallel test worker) generated the same folder first:
+      // keep theirs, which may already be in use, and drop ours.
+      rmSync(fresh, { recursive: true, force: true });
+    }
   }
   return out;
 }
