@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from guide_tools import facts, llms, notebooks, site_pages
+from guide_tools import facts, llms, notebook_links, notebooks, site_pages
 
 MERMAID = notebooks.REPO / "snippets" / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
 MERMAID_DEST = "assets/javascripts/mermaid.min.js"
@@ -98,6 +98,8 @@ def on_page_content(html: str, page, config, files) -> str:
         checked = (f'<hr><p><small class="guide-checked">Convex facts on this page were checked against '
                    f'{escape(facts.checked_against())} (the guide\'s facts registry, <code>facts/convex.yml</code>).'
                    f'</small></p>')
+        # Before the banner goes in: its download link names the .ipynb file on purpose.
+        html = notebook_links.rewrite_for_site(html, name)
         return site_pages.clean_notebook_html(html, name, href) + checked
     except site_pages.SiteError as error:
         raise PluginError(str(error)) from None
