@@ -1,4 +1,4 @@
-"""Notebook links work in JupyterLab and on the site, and every notebook says where to go next.
+"""Notebook links work in JupyterLab and on the site, every notebook says where to go next, and diagrams render in both.
 
 Offline: a guide page is checked against docs/ (and its headings), a notebook
 or solution against the repository; other websites are left to `make links`.
@@ -91,3 +91,18 @@ def test_show_client_shows_a_section_of_the_typed_client_code():
     assert "useQuery(api.messages.list" in shown and "```tsx" in shown
     with pytest.raises(ValueError, match="snippets/app/"):
         show_client("convex/messages.ts", "list_query")
+
+
+def test_the_first_notebook_draws_the_layers_and_a_subscription_round_trip_for_both_renderers():
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    from guide_tools import notebook_mermaid, site_pages
+
+    nb = nbformat.read(FIRST, as_version=4)
+    cell = next(cell.source for cell in nb.cells if cell.cell_type == "markdown" and "```mermaid" in cell.source)
+    assert "flowchart" in cell and "sequenceDiagram" in cell
+    html = notebook_mermaid.as_page_diagrams(markdown2html_mistune(cell))
+    page = site_pages.wrap_diagrams(html, "notebooks/01-data-model.ipynb")
+    assert page.count('<figure class="guide-diagram">') == 2
+    assert "<figcaption><strong>A subscription round trip.</strong>" in page
+    assert "Ada-&gt;&gt;Convex" in page  # the source stays text, escaped as the Markdown pages' diagrams are
