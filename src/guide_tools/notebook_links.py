@@ -56,7 +56,7 @@ REPO_URL = _config_value("repo_url").rstrip("/")
 
 
 def page_url(page: str, anchor: str = "") -> str:
-    """The published address of a guide page, e.g. page_url("principles/security") ."""
+    """The published address of a guide page, e.g. page_url("principles/security")."""
     return SITE_URL + page.strip("/") + "/" + (f"#{anchor}" if anchor else "")
 
 
