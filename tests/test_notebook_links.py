@@ -106,3 +106,20 @@ def test_the_first_notebook_draws_the_layers_and_a_subscription_round_trip_for_b
     assert page.count('<figure class="guide-diagram">') == 2
     assert "<figcaption><strong>A subscription round trip.</strong>" in page
     assert "Ada-&gt;&gt;Convex" in page  # the source stays text, escaped as the Markdown pages' diagrams are
+
+
+@pytest.mark.slow  # starts a Node sidecar
+def test_scratch_app_starts_with_the_modules_a_demonstration_adds():
+    from guide_tools.session import scratch_app
+
+    from .conftest import REPO
+
+    added = 'import { queryGeneric as query } from "convex/server";\n' \
+            'export const echo = query({ args: {}, handler: async () => "added before the start" });\n'
+    app, pg = scratch_app("nbn-modules", source=REPO / "tests/fixtures/nbn_tiny_app", modules={"convex/echo.ts": added})
+    try:
+        client = pg.client()
+        assert (client.query("ping:ping"), client.query("echo:echo")) == ("pong", "added before the start")
+    finally:
+        pg.close()
+    assert not (REPO / "tests/fixtures/nbn_tiny_app/convex/echo.ts").exists()
