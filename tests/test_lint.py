@@ -36,6 +36,7 @@ EXPECTED = {
         "@convex-dev/no-filter-in-query": 2,                    # ... with two table scans
     },
     "filterScan.ts": {"@convex-dev/no-filter-in-query": 3},
+    "forgottenOwnerFilter.ts": {},                              # a missing owner filter: no rule sees it
     "identityFromArgs.ts": {"@convex-dev/require-access-control": 1},
     "nondeterministicQuery.ts": {},                             # Date.now() in a query: no rule
     "publicWebhookMutation.ts": {"@convex-dev/require-access-control": 1},

@@ -92,8 +92,9 @@ export const send = internalAction({
     const baseUrl = env.EMAIL_API_URL;
     const apiKey = env.EMAIL_API_KEY;
     if (!baseUrl || !apiKey) {
-      // A configuration error is recorded, not thrown: a thrown error in a
-      // scheduled action is only visible in the logs.
+      // A configuration error is recorded, not thrown: a throw would mark the
+      // scheduled run failed in the _scheduled_functions system table, but the
+      // digest row the UI reads would stay "queued" forever.
       await ctx.runMutation(internal.digests.recordOutcome, {
         digestId,
         status: "failed",

@@ -3,7 +3,7 @@
 import { describe, expect, test } from "vitest";
 import { api, internal } from "../convex/_generated/api";
 import type { Id } from "../convex/_generated/dataModel";
-import { EMBEDDING_DIMENSIONS, embedText } from "../convex/model/embeddings";
+import { EMBEDDING_DIMENSIONS, contentTerms, embedText } from "../convex/model/embeddings";
 import { MAX_SEARCH_LIMIT, MAX_SIMILAR_LIMIT } from "../convex/model/services/search";
 import { expectAppError, expectValidationError, identityFor, newBackend, signIn, type Backend } from "./support/backend";
 
@@ -40,6 +40,13 @@ describe("embedText", () => {
     expect(Math.hypot(...vector)).toBeCloseTo(1);
     expect(embedText("failed billing WEBHOOK")).toEqual(vector);
     expect(embedText("   ")).toEqual(new Array(EMBEDDING_DIMENSIONS).fill(0));
+  });
+
+  test("counts content words once, by stem, and ignores function words", () => {
+    expect(contentTerms("Did the billing webhook fail again?")).toEqual(["bill", "webhook", "fail"]);
+    expect(embedText("billing billing billing")).toEqual(embedText("billing"));
+    expect(embedText("the webhook failed")).toEqual(embedText("webhook fails"));
+    expect(contentTerms("Is it on?")).toEqual(["is", "it", "on"]);
   });
 });
 
@@ -127,6 +134,37 @@ describe("search:similar", () => {
     expect(results.every((r) => r.message.channelId === channelId)).toBe(true);
     const scores = results.map((r) => r.score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
+  });
+
+  test("ranks by shared content words: neither a repeated word nor 'the' wins", async () => {
+    const t = newBackend();
+    const ada = await signIn(t, "ada");
+    const channelId = await ada.as.mutation(api.channels.create, { name: "general" });
+    // The messages of notebook 9, where a plain hashed bag of words ranked the
+    // "billing billing billing" message first, for its repeats and its "the".
+    for (const body of [
+      "Deploy to production is scheduled for Friday afternoon",
+      "The billing webhook failed twice overnight",
+      "Who wants pizza for lunch?",
+      "Billing retries are capped at three attempts",
+      "Friday deploys make me nervous",
+      "The webhook signature check rejects old timestamps",
+      "Ramen place downstairs is open again",
+      "Please review the billing billing billing dashboard before the deploy",
+      "New onboarding checklist for the support team",
+      "The deployment pipeline now runs the tests twice",
+    ]) {
+      await ada.as.mutation(api.messages.send, { channelId, body });
+    }
+    await embedAll(t, channelId);
+
+    const results = await ada.as.action(api.search.similar, { channelId, text: "did the billing webhook fail again" });
+    expect(results[0]!.message.body).toBe("The billing webhook failed twice overnight");
+
+    // Sharing only "the" is not similarity: no message comes close to a text
+    // whose content words it lacks (a model would relate "payment" and "billing").
+    const unrelated = await ada.as.action(api.search.similar, { channelId, text: "the payment callback broke" });
+    expect(Math.max(...unrelated.map((r) => r.score))).toBeLessThan(0.3);
   });
 
   test("returns nothing for a search without words", async () => {

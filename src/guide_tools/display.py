@@ -17,6 +17,14 @@ def show_snippet(relative_path: str, section: str | None = None, *, language: st
     return Markdown(f"**`{title}`**\n\n```{language}\n{code}```")
 
 
+def show_client(relative_path: str, section: str) -> Markdown:
+    """The Next.js code for the call a cell makes: a section of the type-checked client in snippets/app/."""
+    if not relative_path.startswith("app/"):
+        raise ValueError(f"show_client({relative_path!r}): client code lives under snippets/app/")
+    code = read_section(relative_path, section)
+    return Markdown(f"**In your Next.js app** (`snippets/{relative_path}` — {section})\n\n```tsx\n{code}```")
+
+
 def show_error(error: BaseException) -> HTML:
     """An exception as a reader wants to see it: its type, message and any ConvexError data."""
     data = getattr(error, "data", None)
@@ -37,4 +45,8 @@ def frame(documents: Iterable[dict[str, Any]], columns: list[str] | None = None)
         return table
     ordered = [c for c in table.columns if not c.startswith("_")] + [c for c in table.columns if c.startswith("_")]
     table = table[columns or ordered]
+    if "_creationTime" in table.columns:
+        # Milliseconds since the epoch, as Convex stores them; shown as a UTC time a person can read.
+        table = table.assign(_creationTime=pd.to_datetime(table["_creationTime"], unit="ms", utc=True)
+                             .dt.strftime("%Y-%m-%d %H:%M:%S.%f").str[:-3])
     return table

@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from guide_tools import facts, llms, notebooks, site_pages
+from guide_tools import facts, llms, notebook_links, notebook_mermaid, notebooks, site_pages
 
 MERMAID = notebooks.REPO / "snippets" / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
 MERMAID_DEST = "assets/javascripts/mermaid.min.js"
@@ -81,6 +81,8 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 
 def on_page_content(html: str, page, config, files) -> str:
     try:
+        if _is_notebook(page):
+            html = notebook_mermaid.as_page_diagrams(html)
         html = site_pages.wrap_diagrams(html, page.file.src_uri)
         if not _is_notebook(page):
             if page.file.src_uri.startswith(site_pages.TOPIC_SECTIONS):
@@ -98,6 +100,8 @@ def on_page_content(html: str, page, config, files) -> str:
         checked = (f'<hr><p><small class="guide-checked">Convex facts on this page were checked against '
                    f'{escape(facts.checked_against())} (the guide\'s facts registry, <code>facts/convex.yml</code>).'
                    f'</small></p>')
+        # Before the banner goes in: its download link names the .ipynb file on purpose.
+        html = notebook_links.rewrite_for_site(html, name)
         return site_pages.clean_notebook_html(html, name, href) + checked
     except site_pages.SiteError as error:
         raise PluginError(str(error)) from None

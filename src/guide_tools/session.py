@@ -44,14 +44,15 @@ def admin():
     return default_playground().admin()
 
 
-def scratch_app(name: str, source: str | os.PathLike[str] | None = None):
+def scratch_app(name: str, source: str | os.PathLike[str] | None = None, modules: Mapping[str, str] | None = None):
     """A private copy of a Convex app folder for exercises that change TypeScript.
 
     The copy lives in build/scratch/<name> (outside the reference app, so a reader's
     edits never touch snippets/) and is returned with a playground running it.
     Write a module with `write_module(app, "convex/x.ts", code)` and then call
     `pg.restart()` to load it. The copy has no node_modules: the playground lends
-    it the guide's.
+    it the guide's. `modules` ({"convex/x.ts": code}) are written before the
+    playground starts, which saves a demonstration the restart.
     """
     import shutil
     from pathlib import Path
@@ -67,6 +68,8 @@ def scratch_app(name: str, source: str | os.PathLike[str] | None = None):
     (target / "package.json").write_text('{"type": "module", "private": true}\n')
     if (origin / PLAYGROUND_ENV_FILE).is_file():  # the values the app's declared variables take locally
         shutil.copy(origin / PLAYGROUND_ENV_FILE, target / PLAYGROUND_ENV_FILE)
+    for relative_path, code in (modules or {}).items():
+        write_module(target, relative_path, code)
     return target, Playground(target)
 
 
