@@ -113,8 +113,7 @@ export default defineSchema({
     // pages see (model/billing.ts).
     plan: v.union(v.literal("free"), v.literal("pro")),
   })
-    .index("by_user", ["userId"])
-    .index("by_polar_subscription", ["polarSubscriptionId"]),
+    .index("by_user", ["userId"]),
   // Every webhook delivery handled, keyed by the provider's message id:
   // the second delivery of the same event finds its row and changes nothing.
   webhookEvents: defineTable({

@@ -61,10 +61,7 @@ describe("schema", () => {
       ],
       messages: [["by_channel", ["channelId"]]],
       messageEmbeddings: [["by_message", ["messageId"]]],
-      subscriptions: [
-        ["by_user", ["userId"]],
-        ["by_polar_subscription", ["polarSubscriptionId"]],
-      ],
+      subscriptions: [["by_user", ["userId"]]],
       webhookEvents: [["by_source_and_event", ["source", "eventId"]]],
       files: [["by_owner", ["ownerId"]]],
       digests: [["by_user", ["userId"]]],
