@@ -46,6 +46,16 @@ def names_users(function: dict, state: SeedState) -> bool:
     return False
 
 
+def names_users_by_name(function: dict, state: SeedState, arg_names: list[str] | None) -> bool:
+    """For a function without an args validator: True when the static pass saw an argument
+    whose name says it is a user (`userId`, `authorId`, `email`...). Any other argument,
+    even an id of a document some user owns, does not name the caller."""
+    if (function.get("args") or {}).get("type") != "any":
+        return False
+    return any(_table_for_name(name, state) == state.users_table or identity_key(name) in USER_NAMING
+               for name in arg_names or [])
+
+
 def _fields(function: dict) -> dict:
     args = function.get("args") or {}
     return args.get("value", {}) if args.get("type") == "object" else {}

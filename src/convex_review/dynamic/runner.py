@@ -30,7 +30,7 @@ from typing import Any, Callable
 
 from convex_playground.errors import PlaygroundError
 
-from .arguments import arguments_for, names_users
+from .arguments import arguments_for, names_users, names_users_by_name
 from .probes import CallOutcome, call, take_probes
 from .seeding import SeedState, TableInfo, seed
 from .values import Picker, Unsatisfiable, generate_object
@@ -100,7 +100,7 @@ def run_round(playground: Any, tables: dict[str, TableInfo], identities: dict[st
                 args = arguments_for(function, state, rng, data_of="alice", naming="alice", static_args=arg_names)
                 if args is not None:
                     invoke(function, caller, purpose, args)
-            if names_users(function, state) or arg_names:
+            if names_users(function, state) or names_users_by_name(function, state, arg_names):
                 args = arguments_for(function, state, rng, data_of="bob", naming="bob", static_args=arg_names)
                 if args is not None:
                     invoke(function, "carol", "probe-identity-args", args)
