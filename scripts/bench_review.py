@@ -49,6 +49,8 @@ def compose_antipattern_app(dest: Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         # "../convex/x" from antipatterns/ is "../x" from convex/antipatterns/: same depth, one folder less.
         target.write_text(re.sub(r'"((?:\.\./)+)convex/', r'"\1', source.read_text()))
+    # The reference app's client code: a function it calls is not one "only the server calls".
+    shutil.copytree(SNIPPETS / "app", dest / "app")
     (dest / "node_modules").symlink_to(SNIPPETS / "node_modules")
     # The reference app's values for its required environment variables on a local backend.
     shutil.copyfile(SNIPPETS / "playground.env", dest / "playground.env")

@@ -8,6 +8,8 @@
 //    `ctx.db` is wrapped in the row-level rules of convex/model/functions.ts
 //    (`ownRowsOnly`). The rule runs on every document the query reads and
 //    drops the ones the caller does not own, so the mistake leaks nothing.
+//    It still costs: `.take(50)` keeps reading until 50 rows pass the rule,
+//    so with few rows of the caller's it reads the whole table.
 // The fix is still the owner filter (the index read is also cheaper: see
 // digests:listMine); the rules are the net under it, not a replacement.
 import { v } from "convex/values";
