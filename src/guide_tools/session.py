@@ -50,13 +50,13 @@ def scratch_app(name: str, source: str | os.PathLike[str] | None = None):
     The copy lives in build/scratch/<name> (outside the reference app, so a reader's
     edits never touch snippets/) and is returned with a playground running it.
     Write a module with `write_module(app, "convex/x.ts", code)` and then call
-    `pg.restart()` to load it. The copy has no node_modules: the playground lends
-    it the guide's.
+    `pg.restart()` to load it: like `npx convex dev`, it type-checks the app
+    first and refuses code that does not compile (`guide_tools.scratch`). The
+    copy has no node_modules: the playground lends it the guide's.
     """
     import shutil
     from pathlib import Path
 
-    from convex_playground import Playground
     from convex_playground.playground import DEFAULT_APP, PLAYGROUND_ENV_FILE, REPO_ROOT
 
     origin = Path(source) if source is not None else DEFAULT_APP
@@ -67,7 +67,9 @@ def scratch_app(name: str, source: str | os.PathLike[str] | None = None):
     (target / "package.json").write_text('{"type": "module", "private": true}\n')
     if (origin / PLAYGROUND_ENV_FILE).is_file():  # the values the app's declared variables take locally
         shutil.copy(origin / PLAYGROUND_ENV_FILE, target / PLAYGROUND_ENV_FILE)
-    return target, Playground(target)
+    from .scratch import ScratchPlayground
+
+    return target, ScratchPlayground(target, origin)
 
 
 def write_module(app, relative_path: str, code: str) -> None:
