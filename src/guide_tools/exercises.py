@@ -62,7 +62,7 @@ def self_check(check: Callable[[], str]) -> Callable[[], str]:
         try:
             verdict = check()
         except Exception as error:  # the reader's code may fail in any way: report it, never raise
-            verdict = f"{FAIL} Not yet: the check stopped on an error from your code: {error_message(error)}"
+            verdict = f"{FAIL} Not yet: the check stopped on an error: {error_message(error)}"
         print(verdict)
         return verdict
 
