@@ -33,11 +33,12 @@ def test_each_exercise_has_a_self_check_a_solution_and_an_alternative(path):
 
 @pytest.fixture(scope="module")
 def worked_through():
-    """Every notebook worked through, two at a time (each has its own kernel and playground), longest first."""
-    order = sorted(WITH_EXERCISES, key=lambda p: -p.stat().st_size)
+    """Every notebook worked through, two at a time (each has its own kernel and playground).
+
+    Submitted in the order of the tests, each of which waits for its own notebook
+    only, so no single test's timeout covers the whole set."""
     with notebooks._environment(False), ThreadPoolExecutor(max_workers=notebooks.default_jobs()) as pool:
-        futures = {path: pool.submit(work_through, path) for path in order}
-        return {path: future for path, future in futures.items()}
+        yield {path: pool.submit(work_through, path) for path in WITH_EXERCISES}
 
 
 @pytest.mark.slow
