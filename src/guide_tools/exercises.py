@@ -25,7 +25,6 @@ from IPython.display import HTML
 _KERNEL_TAG = uuid.uuid4().hex[:6]
 _COUNTER = itertools.count(1)
 
-PASS = "✅"
 FAIL = "❌"
 
 
