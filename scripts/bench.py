@@ -8,7 +8,8 @@ Prints
      beside the same calls made straight on convex-test inside Node, as a ratio;
      and the admin handle seeding, counting and reading a 40,000-row table;
   3. site build time, cold (no notebook cache) and cached;
-  4. each notebook's execution time in a fresh kernel;
+  4. each notebook's execution time in a fresh kernel, and the whole set's wall time
+     when executed two at a time, as the site build does;
   5. the link checker benchmark, when scripts/bench_links.py is present;
   6. page weight and Lighthouse scores of the built site (scripts/bench_site.py);
   7. Convex's official Python client against `pg.url` beside the playground's own
@@ -204,13 +205,18 @@ def bench_site() -> None:
 
 
 def bench_notebooks() -> None:
+    """Each notebook alone in a fresh kernel, then the whole set as `make notebooks` runs it (two at a time)."""
     rows, total = [], 0.0
     with tempfile.TemporaryDirectory() as tmp:
         for path in notebooks.find_notebooks():
-            outcome = notebooks.execute_notebook(path, Path(tmp), force=True)
+            outcome = notebooks.execute_notebook(path, Path(tmp) / "one", force=True)
             total += outcome.seconds
             rows.append([path.name, f"{outcome.seconds:.1f}"])
-    rows.append(["all notebooks", f"{total:.1f}"])
+        rows.append(["all notebooks, one after another", f"{total:.1f}"])
+        jobs = notebooks.default_jobs()
+        started = time.perf_counter()
+        notebooks.execute_all(output_dir=Path(tmp) / "all", force=True, log=lambda line: None)
+        rows.append([f"all notebooks, {jobs} at a time (wall)", f"{time.perf_counter() - started:.1f}"])
     print("\nnotebook execution (fresh kernel each)")
     print(table(["notebook", "seconds"], rows))
 

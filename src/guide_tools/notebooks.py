@@ -19,6 +19,7 @@ import hashlib
 import os
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -184,12 +185,17 @@ def _execute_notebook(path: Path, output_dir: Path, *, force: bool, timeout: int
             raise NotebookError(f"{_display(path, root)}: a cell ran longer than {timeout} s ({error})") from None
         except DeadKernelError as error:
             raise NotebookError(f"{_display(path, root)}: the kernel died ({error})") from None
-    nb.metadata.setdefault("guide", {})["cache_key"] = key
-    # How long a reader waits for "Run all": the Notebooks page shows it.
-    nb.metadata.guide["seconds"] = round(time.perf_counter() - started, 1)
-    output_dir.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, output)
+    save_execution(nb, output, key, time.perf_counter() - started)
     return Outcome(path, output, False, time.perf_counter() - started)
+
+
+def save_execution(executed: nbformat.NotebookNode, output: Path, key: str, seconds: float) -> None:
+    """Stores a fresh kernel's execution as the cached copy for `key` (see `cache_key`)."""
+    executed.metadata.setdefault("guide", {})["cache_key"] = key
+    # How long a reader waits for "Run all": the Notebooks page shows it.
+    executed.metadata.guide["seconds"] = round(seconds, 1)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(executed, output)
 
 
 def _display(path: Path, root: Path) -> str:
@@ -203,15 +209,25 @@ def find_notebooks(folder: Path = NOTEBOOKS) -> list[Path]:
     return sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("."))
 
 
+def default_jobs() -> int:
+    """Notebooks executed at once: one per core, at most two (each also runs a Node playground)."""
+    return max(1, min(2, os.cpu_count() or 1))
+
+
 def execute_all(notebooks: Iterable[Path] | None = None, output_dir: Path = OUTPUT, *, force: bool = False,
-                use_convex_url: bool = False, log=print) -> list[Outcome]:
-    outcomes = []
-    for path in notebooks if notebooks is not None else find_notebooks():
+                use_convex_url: bool = False, log=print, jobs: int | None = None) -> list[Outcome]:
+    """Executes the notebooks, `jobs` at a time (each in its own kernel and playground), in their order."""
+    paths = list(notebooks if notebooks is not None else find_notebooks())
+
+    def run(path: Path) -> Outcome:
         outcome = execute_notebook(path, output_dir, force=force, use_convex_url=use_convex_url)
         state = "cached" if outcome.cached else f"executed in {outcome.seconds:.1f} s"
         log(f"notebook {_display(path, REPO)}: {state}")
-        outcomes.append(outcome)
-    return outcomes
+        return outcome
+
+    # The environment is set once for all kernels: threads must not swap CONVEX_URL under each other.
+    with _environment(use_convex_url), ThreadPoolExecutor(max_workers=jobs or default_jobs()) as pool:
+        return list(pool.map(run, paths))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -219,6 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="*", type=Path, help="notebooks to run (default: notebooks/*.ipynb)")
     parser.add_argument("--force", action="store_true", help="ignore the cache")
     parser.add_argument("--output", type=Path, default=OUTPUT, help="where executed copies go (default: build/notebooks)")
+    parser.add_argument("--jobs", type=int, default=None, help="notebooks executed at once (default: up to 2)")
     parser.add_argument("--use-convex-url", action="store_true",
                         help="let the notebooks use the deployment in CONVEX_URL instead of the playground")
     args = parser.parse_args(argv)
@@ -226,7 +243,8 @@ def main(argv: list[str] | None = None) -> int:
         if not path.is_file():
             parser.error(f"{path}: no such notebook")
     try:
-        execute_all(args.notebooks or None, args.output, force=args.force, use_convex_url=args.use_convex_url)
+        execute_all(args.notebooks or None, args.output, force=args.force, use_convex_url=args.use_convex_url,
+                    jobs=args.jobs)
     except NotebookError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

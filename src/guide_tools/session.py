@@ -50,14 +50,15 @@ def scratch_app(name: str, source: str | os.PathLike[str] | None = None, modules
     The copy lives in build/scratch/<name> (outside the reference app, so a reader's
     edits never touch snippets/) and is returned with a playground running it.
     Write a module with `write_module(app, "convex/x.ts", code)` and then call
-    `pg.restart()` to load it. The copy has no node_modules: the playground lends
-    it the guide's. `modules` ({"convex/x.ts": code}) are written before the
-    playground starts, which saves a demonstration the restart.
+    `pg.restart()` to load it: like `npx convex dev`, it type-checks the app
+    first and refuses code that does not compile (`guide_tools.scratch`). The
+    copy has no node_modules: the playground lends it the guide's. `modules`
+    ({"convex/x.ts": code}) are written before the playground starts, which
+    saves a demonstration the restart.
     """
     import shutil
     from pathlib import Path
 
-    from convex_playground import Playground
     from convex_playground.playground import DEFAULT_APP, PLAYGROUND_ENV_FILE, REPO_ROOT
 
     origin = Path(source) if source is not None else DEFAULT_APP
@@ -70,7 +71,9 @@ def scratch_app(name: str, source: str | os.PathLike[str] | None = None, modules
         shutil.copy(origin / PLAYGROUND_ENV_FILE, target / PLAYGROUND_ENV_FILE)
     for relative_path, code in (modules or {}).items():
         write_module(target, relative_path, code)
-    return target, Playground(target)
+    from .scratch import ScratchPlayground
+
+    return target, ScratchPlayground(target, origin)
 
 
 def write_module(app, relative_path: str, code: str) -> None:
