@@ -82,6 +82,13 @@ def _run(client: NotebookClient, nb, indexes) -> list[str]:
 
 
 def work_through(path: Path) -> dict:
+    # One run of a notebook at a time across processes: its scratch apps share a folder,
+    # and a site build on another test worker may be executing it too.
+    with notebooks.notebook_lock(path):
+        return _work_through(path)
+
+
+def _work_through(path: Path) -> dict:
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":

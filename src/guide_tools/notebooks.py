@@ -123,7 +123,7 @@ def _copy_outputs(source: nbformat.NotebookNode, target: nbformat.NotebookNode) 
 
 
 @contextmanager
-def _exclusive(path: Path) -> Iterator[None]:
+def notebook_lock(path: Path) -> Iterator[None]:
     """Holds a lock on this notebook across processes (pytest-xdist's workers, a site
     build beside a test run): a notebook's scratch apps live in one shared folder,
     and a second run waits, then finds the first run's output in the cache."""
@@ -140,7 +140,7 @@ def _exclusive(path: Path) -> Iterator[None]:
 def execute_notebook(path: Path, output_dir: Path = OUTPUT, *, force: bool = False, timeout: int = 600,
                      use_convex_url: bool = False, root: Path = REPO) -> Outcome:
     """Executes one notebook into `output_dir` unless its cached copy is current."""
-    with _exclusive(path):
+    with notebook_lock(path):
         return _execute_notebook(path, output_dir, force=force, timeout=timeout,
                                  use_convex_url=use_convex_url, root=root)
 
