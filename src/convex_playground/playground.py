@@ -24,11 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from convex.values import coerce_args_to_convex, convex_to_json, json_to_convex
+from convex.values import json_to_convex
 
 from ._process import SidecarProcess
 from .app import resolve_app
 from ._wire import from_wire
+from ._wire import to_wire as _to_wire
 from .errors import (
     ArgumentValidationError,
     CallTimeoutError,
@@ -76,10 +77,6 @@ def _app_variables(env: Mapping[str, str] | None) -> dict[str, str]:
             raise PlaygroundError(f"env: the value of {name} must be a string, not {type(value).__name__}")
         variables[name] = value
     return variables
-
-
-def _to_wire(args: Mapping[str, Any] | None) -> Any:
-    return convex_to_json(coerce_args_to_convex(dict(args) if args else {}))
 
 
 def _raise_for(error: dict) -> None:
@@ -285,7 +282,7 @@ class PlaygroundClient:
         self._playground._record(record, result.get("updates", []))
         if error is not None:
             _raise_for(error)
-        return from_wire(result["value"])
+        return result["value"] if answer.get("plain") else from_wire(result["value"])
 
 
 class AdminClient(PlaygroundClient):
@@ -306,7 +303,7 @@ class AdminClient(PlaygroundClient):
         unvalidated by functions but checked against the schema and the document limits."""
         many = isinstance(document, list)
         documents = document if many else [document]
-        ids = self._table("insert", table=table, documents=[convex_to_json(coerce_args_to_convex(dict(d))) for d in documents])
+        ids = self._table("insert", table=table, documents=[_to_wire(d) for d in documents])
         return ids if many else ids[0]
 
     def table(self, table: str, limit: int | None = None) -> list[dict[str, Any]]:
@@ -320,10 +317,10 @@ class AdminClient(PlaygroundClient):
         return self._table("get", id=document_id)
 
     def patch(self, document_id: str, fields: Mapping[str, Any]) -> None:
-        self._table("patch", id=document_id, fields=convex_to_json(coerce_args_to_convex(dict(fields))))
+        self._table("patch", id=document_id, fields=_to_wire(fields))
 
     def replace(self, document_id: str, document: Mapping[str, Any]) -> None:
-        self._table("replace", id=document_id, document=convex_to_json(coerce_args_to_convex(dict(document))))
+        self._table("replace", id=document_id, document=_to_wire(document))
 
     def delete(self, document_id: str) -> None:
         self._table("delete", id=document_id)
