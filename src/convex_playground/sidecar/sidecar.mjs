@@ -453,20 +453,27 @@ function describeRequest(request) {
 function timeLimitFor(request) {
   if (!(request.timeoutMs > 0)) return null;
   const controller = new AbortController();
-  let timer;
-  const expired = new Promise((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      const seconds = (request.timeoutMs / 1000).toFixed(1).replace(/\.0$/, "");
-      const state = scheduler.inTransaction()
-        ? "It is stuck inside a query or mutation, which holds the database: every later call will wait for it. " +
-          "Call restart() (the data is lost)."
-        : "The database is intact; the function may still be running in the background.";
-      reject(new RequestError("CallTimeout", `${describeRequest(request)} did not finish within ${seconds} s (the playground's ` +
-        `call_timeout). ${state}`, { function: request.args?.name ?? null }));
-    }, request.timeoutMs);
+  const expire = (reject) => {
+    controller.abort();
+    const seconds = (request.timeoutMs / 1000).toFixed(1).replace(/\.0$/, "");
+    const state = scheduler.inTransaction()
+      ? "It is stuck inside a query or mutation, which holds the database: every later call will wait for it. " +
+        "Call restart() (the data is lost)."
+      : "The database is intact; the function may still be running in the background.";
+    reject(new RequestError("CallTimeout", `${describeRequest(request)} did not finish within ${seconds} s (the playground's ` +
+      `call_timeout). ${state}`, { function: request.args?.name ?? null }));
+  };
+  const race = (work) => new Promise((resolve, reject) => {
+    const timer = setTimeout(expire, request.timeoutMs, reject);
+    work.then((value) => {
+      clearTimeout(timer);
+      resolve(value);
+    }, (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
   });
-  return { signal: controller.signal, race: (work) => Promise.race([work, expired]).finally(() => clearTimeout(timer)) };
+  return { signal: controller.signal, race };
 }
 
 let queue = Promise.resolve();
