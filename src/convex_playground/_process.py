@@ -152,7 +152,12 @@ class SidecarProcess:
             answer = self._answers.next(timeout, self._output)
         except TimeoutError:
             self.terminate()
-            advice = "Create the Playground again." if doing == "starting" else "Call restart() to start a new one."
+            if doing == "starting":
+                raise PlaygroundError(f"the playground's Node sidecar did not finish starting within {timeout:g} s, so it "
+                                      "was stopped. The first start of a large app bundles it and its packages, which "
+                                      "on a busy machine can take longer: pass a larger start_timeout to Playground(). "
+                                      f"Its last output:\n{self.output_tail() or '(it printed nothing)'}") from None
+            advice = "Call restart() to start a new one."
             raise PlaygroundError(f"the playground's Node sidecar did not answer within {timeout:.0f} s while {doing} "
                                   "(a function stuck in a loop blocks it), so it was stopped and its in-memory "
                                   f"database is lost. {advice}") from None

@@ -352,6 +352,10 @@ class Playground:
     process stops answering altogether (a function stuck in a loop) is it stopped,
     and the error then says the data is lost.
 
+    `start_timeout` (seconds): how long starting may take. The first start of a
+    large app bundles it and its packages (later starts reuse the bundle), which
+    on a busy machine can take a minute or more.
+
     With `enforce_limits=True` (the default) functions meet the deployment's
     limits, with its error messages: per transaction (documents and bytes read
     and written, ...) and on values (a document over 1 MiB or nested deeper than
@@ -369,7 +373,7 @@ class Playground:
     def __init__(self, app_dir: str | os.PathLike[str] | None = None, *, enforce_limits: bool = True,
                  node: str = "node", call_timeout: float | None = 300.0, history: int = 10_000,
                  env: Mapping[str, str] | None = None, env_file: str | os.PathLike[str] | None = None,
-                 write_generated: bool = False):
+                 write_generated: bool = False, start_timeout: float = 120.0):
         self.app = resolve_app(app_dir if app_dir is not None else DEFAULT_APP)
         self.app_dir = self.app.root
         self._write_generated = write_generated
@@ -383,6 +387,7 @@ class Playground:
             raise PlaygroundError(f"env_file {self._env_file} does not exist")
         self._node = node
         self._call_timeout = call_timeout
+        self._start_timeout = start_timeout
         self.calls: collections.deque[CallRecord] = collections.deque(maxlen=history)
         self._subscriptions: dict[str, weakref.ReferenceType[Subscription]] = {}
         self._sub_ids = itertools.count(1)
@@ -397,7 +402,8 @@ class Playground:
             return
         process = SidecarProcess(self.app, _toolchain(), node=self._node, enforce_limits=self._enforce_limits,
                                  cache_dir=_cache_dir(), write_generated=self._write_generated,
-                                 app_env=self._app_env, env_file=self._env_file, on_event=self._on_event)
+                                 app_env=self._app_env, env_file=self._env_file, on_event=self._on_event,
+                                 start_timeout=self._start_timeout)
         self._process = process
         # Stop the sidecar when this object is collected or Python exits.
         self._finalizer = weakref.finalize(self, process.terminate)
