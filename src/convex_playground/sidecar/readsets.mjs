@@ -117,11 +117,6 @@ export async function trackReads(fn) {
   return { result, readSet };
 }
 
-/** Drops the writes committed so far (no live query can need them). */
-export function forgetCommittedWrites() {
-  committed = [];
-}
-
 /** The writes committed since the last call, grouped by database then table (a Map of Maps). */
 export function takeCommittedWrites() {
   const changes = committed;

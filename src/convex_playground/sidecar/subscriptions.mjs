@@ -7,7 +7,7 @@
 // deployment; one whose result did not change reports nothing. A client's
 // `set_auth` re-runs that client's live queries under the new identity, since
 // what a query returns may depend on it.
-import { forgetCommittedWrites, takeCommittedWrites, trackReads } from "./readsets.mjs";
+import { takeCommittedWrites, trackReads } from "./readsets.mjs";
 
 /** Runs one live query with `run(sub)` (which returns {value} or {error}) and remembers what it read. */
 export async function runTracked(sub, run) {
@@ -28,10 +28,6 @@ async function rerun(id, sub, run, updates) {
 
 /** Re-runs the live queries that writes committed since the last call touched; returns the changed results. */
 export async function refreshTouched(subscriptions, run) {
-  if (subscriptions.size === 0) {
-    forgetCommittedWrites(); // nothing to re-run: skip grouping them (every request refreshes)
-    return [];
-  }
   const changes = takeCommittedWrites();
   const updates = [];
   if (changes.size === 0) return updates;
