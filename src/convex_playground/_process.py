@@ -2,6 +2,11 @@
 
 Requests go to the sidecar's stdin as JSON lines; answers come back on a pipe of
 their own (an fd passed to the child), so whatever the app prints cannot corrupt them.
+The thread that sent a request reads its answer itself: handing each answer over
+from a reader thread would add a thread switch to every call. Notices nobody asked
+for (an HTTP request that reached the loopback server) come on a third pipe, read
+by a background thread; each answer says how many notices were sent before it, and
+is returned only once those have been handled, so they keep their order.
 The sidecar exits when its stdin closes, and on Linux it is also sent SIGTERM if
 this Python process dies, so a killed Jupyter kernel leaves no Node behind.
 """
@@ -13,7 +18,7 @@ import ctypes
 import itertools
 import json
 import os
-import queue
+import select
 import signal
 import subprocess
 import sys
@@ -50,13 +55,15 @@ class SidecarProcess:
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
         self._output: collections.deque[str] = collections.deque(maxlen=200)
-        self._answers: queue.Queue[Any] = queue.Queue()
         self._on_event = on_event
+        self._events_handled = 0
+        self._events_done = threading.Condition()
         read_fd, write_fd = os.pipe()
+        event_read_fd, event_write_fd = os.pipe()
         # The app runs from esbuild bundles (sidecar/loader.mjs); source maps point errors at its files.
         command = [node, "--enable-source-maps", "--import", (SIDECAR_DIR / "register.mjs").as_uri(),
                    str(SIDECAR_DIR / "sidecar.mjs"), "--app", str(app.root), "--functions", str(app.functions_dir),
-                   "--cache", str(cache_dir), "--answer-fd", str(write_fd)]
+                   "--cache", str(cache_dir), "--answer-fd", str(write_fd), "--event-fd", str(event_write_fd)]
         if not enforce_limits:
             command.append("--no-limits")
         if write_generated:
@@ -70,16 +77,18 @@ class SidecarProcess:
         try:
             self.process = subprocess.Popen(
                 command, cwd=toolchain, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT, pass_fds=(write_fd,), preexec_fn=_die_with_parent,
+                stderr=subprocess.STDOUT, pass_fds=(write_fd, event_write_fd), preexec_fn=_die_with_parent,
             )
         except FileNotFoundError as error:
-            os.close(read_fd)
-            os.close(write_fd)
+            for fd in (read_fd, write_fd, event_read_fd, event_write_fd):
+                os.close(fd)
             raise PlaygroundError(f"cannot start the playground: '{node}' (Node.js 20+) is not on PATH") from error
-        os.close(write_fd)  # the child keeps its copy, at the same number
-        self._answer_file = os.fdopen(read_fd, "rb")
+        os.close(write_fd)  # the child keeps its copies, at the same numbers
+        os.close(event_write_fd)
+        self._answers = _AnswerPipe(read_fd)
+        self._event_file = os.fdopen(event_read_fd, "rb")
         threading.Thread(target=self._drain_output, daemon=True, name="playground-output").start()
-        threading.Thread(target=self._read_answers, daemon=True, name="playground-answers").start()
+        threading.Thread(target=self._read_events, daemon=True, name="playground-events").start()
         ready = self._next_answer(start_timeout, "starting")
         if isinstance(ready, dict) and ready.get("ok") is False and ready.get("error", {}).get("kind") == "AppLoadError":
             self.terminate()
@@ -95,20 +104,16 @@ class SidecarProcess:
         for raw in self.process.stdout:
             self._output.append(raw.decode("utf-8", "replace").rstrip("\n"))
 
-    def _read_answers(self) -> None:
-        for raw in self._answer_file:
-            try:
-                # Convex numbers are float64; the official client's json_to_convex
-                # expects floats, and Convex's Int64s travel as {"$integer": ...}.
-                message = json.loads(raw, parse_int=float)
-            except json.JSONDecodeError:
-                self._output.append(f"[unreadable answer] {raw[:200]!r}")
-                continue
-            if isinstance(message, dict) and "event" in message:
-                self._handle_event(message)
+    def _read_events(self) -> None:
+        for raw in self._event_file:
+            message = _parse(raw)
+            if message is None:
+                self._output.append(f"[unreadable notice] {raw[:200]!r}")
             else:
-                self._answers.put(message)
-        self._answers.put(_EOF)
+                self._handle_event(message)
+            with self._events_done:
+                self._events_handled += 1
+                self._events_done.notify_all()
 
     def _handle_event(self, message: dict) -> None:
         if self._on_event is None:
@@ -117,6 +122,13 @@ class SidecarProcess:
             self._on_event(message)
         except Exception as error:  # a bad notice must not stop the answers from being read
             self._output.append(f"[playground] could not handle {message.get('event')!r}: {error!r}")
+
+    def _wait_for_events(self, sent: int) -> None:
+        """Returns once the first `sent` notices are handled (or the sidecar stopped sending them)."""
+        if self._events_handled >= sent:
+            return
+        with self._events_done:
+            self._events_done.wait_for(lambda: self._events_handled >= sent or not self.alive, timeout=SIDECAR_GRACE_S)
 
     def output_tail(self, lines: int = 30) -> str:
         return "\n".join(list(self._output)[-lines:])
@@ -137,16 +149,22 @@ class SidecarProcess:
 
     def _next_answer(self, timeout: float | None, doing: str) -> Any:
         try:
-            answer = self._answers.get(timeout=timeout)
-        except queue.Empty:
+            answer = self._answers.next(timeout, self._output)
+        except TimeoutError:
             self.terminate()
-            advice = "Create the Playground again." if doing == "starting" else "Call restart() to start a new one."
+            if doing == "starting":
+                raise PlaygroundError(f"the playground's Node sidecar did not finish starting within {timeout:g} s, so it "
+                                      "was stopped. The first start of a large app bundles it and its packages, which "
+                                      "on a busy machine can take longer: pass a larger start_timeout to Playground(). "
+                                      f"Its last output:\n{self.output_tail() or '(it printed nothing)'}") from None
+            advice = "Call restart() to start a new one."
             raise PlaygroundError(f"the playground's Node sidecar did not answer within {timeout:.0f} s while {doing} "
                                   "(a function stuck in a loop blocks it), so it was stopped and its in-memory "
                                   f"database is lost. {advice}") from None
         if answer is _EOF:
-            self._answers.put(_EOF)  # every later call fails the same way
             raise self._died(doing)
+        if isinstance(answer, dict) and answer.get("events"):
+            self._wait_for_events(answer["events"])
         return answer
 
     # ------------------------------------------------------------------ API
@@ -164,7 +182,8 @@ class SidecarProcess:
         """
         doing = f"running {fields.get('name') or op}"
         with self._lock:
-            if not self.alive or self.process.stdin is None:
+            # (A sidecar that died since the last answer fails the write below or the read.)
+            if self.process.returncode is not None or self.process.stdin is None:
                 raise self._died(doing)
             request_id = next(self._ids)
             message: dict[str, Any] = {"id": request_id, "op": op, "args": fields}
@@ -190,8 +209,63 @@ class SidecarProcess:
             except (subprocess.TimeoutExpired, OSError):
                 self.process.kill()
                 self.process.wait(timeout=5)
-        for stream in (self.process.stdout, self._answer_file):
+        for stream in (self.process.stdout, self._answers, self._event_file):
             try:
                 stream and stream.close()
             except OSError:
                 pass
+
+
+# Convex numbers are float64; the official client's json_to_convex
+# expects floats, and Convex's Int64s travel as {"$integer": ...}.
+_decoder = json.JSONDecoder(parse_int=float)
+
+
+def _parse(raw: bytes) -> Any:
+    try:
+        return _decoder.decode(raw.decode("utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None
+
+
+class _AnswerPipe:
+    """The answer pipe, read by whichever thread is waiting for an answer (one at a time)."""
+
+    def __init__(self, fd: int):
+        self._fd = fd
+        self._buffer = bytearray()
+        self._poll = select.poll()
+        self._poll.register(fd, select.POLLIN)
+        self._closed = False
+
+    def next(self, timeout: float | None, output: collections.deque[str]) -> Any:
+        """The next answer, _EOF once the sidecar closed the pipe; TimeoutError after `timeout` seconds."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            end = self._buffer.find(b"\n")
+            if end != -1:
+                raw = bytes(self._buffer[:end])
+                del self._buffer[:end + 1]
+                message = _parse(raw)
+                if message is None:
+                    output.append(f"[unreadable answer] {raw[:200]!r}")
+                    continue
+                if b'"$' not in raw and isinstance(message, dict):
+                    # No special value ($integer, $bytes, $float) anywhere: its JSON is already the Python value.
+                    message["plain"] = True
+                return message
+            if self._closed:
+                return _EOF
+            if deadline is not None:
+                left = deadline - time.monotonic()
+                if left <= 0 or not self._poll.poll(left * 1000):
+                    raise TimeoutError
+            chunk = os.read(self._fd, 1 << 16)
+            if not chunk:
+                self._closed = True
+            self._buffer += chunk
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1

@@ -24,11 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from convex.values import coerce_args_to_convex, convex_to_json, json_to_convex
+from convex.values import json_to_convex
 
 from ._process import SidecarProcess
 from .app import resolve_app
 from ._wire import from_wire
+from ._wire import to_wire as _to_wire
 from .errors import (
     ArgumentValidationError,
     CallTimeoutError,
@@ -76,10 +77,6 @@ def _app_variables(env: Mapping[str, str] | None) -> dict[str, str]:
             raise PlaygroundError(f"env: the value of {name} must be a string, not {type(value).__name__}")
         variables[name] = value
     return variables
-
-
-def _to_wire(args: Mapping[str, Any] | None) -> Any:
-    return convex_to_json(coerce_args_to_convex(dict(args) if args else {}))
 
 
 def _raise_for(error: dict) -> None:
@@ -285,7 +282,7 @@ class PlaygroundClient:
         self._playground._record(record, result.get("updates", []))
         if error is not None:
             _raise_for(error)
-        return from_wire(result["value"])
+        return result["value"] if answer.get("plain") else from_wire(result["value"])
 
 
 class AdminClient(PlaygroundClient):
@@ -306,7 +303,7 @@ class AdminClient(PlaygroundClient):
         unvalidated by functions but checked against the schema and the document limits."""
         many = isinstance(document, list)
         documents = document if many else [document]
-        ids = self._table("insert", table=table, documents=[convex_to_json(coerce_args_to_convex(dict(d))) for d in documents])
+        ids = self._table("insert", table=table, documents=[_to_wire(d) for d in documents])
         return ids if many else ids[0]
 
     def table(self, table: str, limit: int | None = None) -> list[dict[str, Any]]:
@@ -320,10 +317,10 @@ class AdminClient(PlaygroundClient):
         return self._table("get", id=document_id)
 
     def patch(self, document_id: str, fields: Mapping[str, Any]) -> None:
-        self._table("patch", id=document_id, fields=convex_to_json(coerce_args_to_convex(dict(fields))))
+        self._table("patch", id=document_id, fields=_to_wire(fields))
 
     def replace(self, document_id: str, document: Mapping[str, Any]) -> None:
-        self._table("replace", id=document_id, document=convex_to_json(coerce_args_to_convex(dict(document))))
+        self._table("replace", id=document_id, document=_to_wire(document))
 
     def delete(self, document_id: str) -> None:
         self._table("delete", id=document_id)
@@ -355,6 +352,10 @@ class Playground:
     process stops answering altogether (a function stuck in a loop) is it stopped,
     and the error then says the data is lost.
 
+    `start_timeout` (seconds): how long starting may take. The first start of a
+    large app bundles it and its packages (later starts reuse the bundle), which
+    on a busy machine can take a minute or more.
+
     With `enforce_limits=True` (the default) functions meet the deployment's
     limits, with its error messages: per transaction (documents and bytes read
     and written, ...) and on values (a document over 1 MiB or nested deeper than
@@ -372,7 +373,7 @@ class Playground:
     def __init__(self, app_dir: str | os.PathLike[str] | None = None, *, enforce_limits: bool = True,
                  node: str = "node", call_timeout: float | None = 300.0, history: int = 10_000,
                  env: Mapping[str, str] | None = None, env_file: str | os.PathLike[str] | None = None,
-                 write_generated: bool = False):
+                 write_generated: bool = False, start_timeout: float = 120.0):
         self.app = resolve_app(app_dir if app_dir is not None else DEFAULT_APP)
         self.app_dir = self.app.root
         self._write_generated = write_generated
@@ -386,6 +387,7 @@ class Playground:
             raise PlaygroundError(f"env_file {self._env_file} does not exist")
         self._node = node
         self._call_timeout = call_timeout
+        self._start_timeout = start_timeout
         self.calls: collections.deque[CallRecord] = collections.deque(maxlen=history)
         self._subscriptions: dict[str, weakref.ReferenceType[Subscription]] = {}
         self._sub_ids = itertools.count(1)
@@ -400,7 +402,8 @@ class Playground:
             return
         process = SidecarProcess(self.app, _toolchain(), node=self._node, enforce_limits=self._enforce_limits,
                                  cache_dir=_cache_dir(), write_generated=self._write_generated,
-                                 app_env=self._app_env, env_file=self._env_file, on_event=self._on_event)
+                                 app_env=self._app_env, env_file=self._env_file, on_event=self._on_event,
+                                 start_timeout=self._start_timeout)
         self._process = process
         # Stop the sidecar when this object is collected or Python exits.
         self._finalizer = weakref.finalize(self, process.terminate)

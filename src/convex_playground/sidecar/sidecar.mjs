@@ -1,11 +1,11 @@
 // The playground's Node sidecar: runs one Convex app folder on convex-test and
 // answers JSON requests, one per line on stdin, with one JSON line each on the
-// file descriptor given by --answer-fd.
+// file descriptor given by --answer-fd; notices nobody asked for go to --event-fd.
 // (stdout and stderr stay free for anything the app or Node prints.)
 //
 // Started by convex_playground.Playground as
 //   node --enable-source-maps --import ./register.mjs sidecar.mjs --app APP_DIR --functions DIR
-//        --cache DIR --answer-fd N
+//        --cache DIR --answer-fd N --event-fd M
 // The app itself is bundled and loaded by loader.mjs.
 import { writeSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -43,6 +43,8 @@ const enforceLimits = !process.argv.includes("--no-limits");
 if (enforceLimits) installValueLimits();
 const answerFdAt = process.argv.indexOf("--answer-fd");
 const answerFd = answerFdAt === -1 ? 3 : Number(process.argv[answerFdAt + 1]);
+const eventFdAt = process.argv.indexOf("--event-fd");
+const eventFd = eventFdAt === -1 ? answerFd : Number(process.argv[eventFdAt + 1]);
 const optionValue = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const toolchain = process.env.CONVEX_PLAYGROUND_TOOLCHAIN; // read before process.env becomes the app's
 
@@ -440,15 +442,19 @@ onCommittedWrites(onSyncWrites);
 // ---------------------------------------------------------------- the loop
 // Answers are written synchronously: a write stream would first hand each one to
 // libuv's thread pool, which adds a thread switch to every call.
-const out = {
-  write(text) {
-    const bytes = Buffer.from(text);
-    for (let written = 0; written < bytes.length; ) written += writeSync(answerFd, bytes, written);
-  },
-};
-const reply = (message) => out.write(JSON.stringify(message) + "\n");
+function writeLine(fd, message) {
+  const bytes = Buffer.from(JSON.stringify(message) + "\n");
+  for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written);
+}
+// Each answer says how many notices were sent before it: Python handles those
+// first, so that what they report keeps its order with the answer's own updates.
+let noticesSent = 0;
+const reply = (message) => writeLine(answerFd, noticesSent === 0 ? message : { ...message, events: noticesSent });
 // Something Python did not ask for, e.g. a call that came in through the loopback server.
-const notify = (message) => reply({ id: null, ...message });
+const notify = (message) => {
+  noticesSent += 1;
+  writeLine(eventFd, { id: null, ...message });
+};
 
 const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
 lines.on("close", () => process.exit(0)); // the Python side went away: so do we
@@ -464,22 +470,34 @@ function describeRequest(request) {
   return args.name ?? request.op;
 }
 
-/** For a request with a time limit: the signal that fires at the limit, and a race against it. */
+/**
+ * For a request with a time limit: the signal that fires at the limit, and a race against it.
+ * The timer is cleared when the request ends (AbortSignal.timeout would keep one per request alive until it fires).
+ */
 function timeLimitFor(request) {
   if (!(request.timeoutMs > 0)) return null;
-  const signal = AbortSignal.timeout(request.timeoutMs);
-  const expired = new Promise((_, reject) => {
-    signal.addEventListener("abort", () => {
-      const seconds = (request.timeoutMs / 1000).toFixed(1).replace(/\.0$/, "");
-      const state = scheduler.inTransaction()
-        ? "It is stuck inside a query or mutation, which holds the database: every later call will wait for it. " +
-          "Call restart() (the data is lost)."
-        : "The database is intact; the function may still be running in the background.";
-      reject(new RequestError("CallTimeout", `${describeRequest(request)} did not finish within ${seconds} s (the playground's ` +
-        `call_timeout). ${state}`, { function: request.args?.name ?? null }));
-    }, { once: true });
+  const controller = new AbortController();
+  const expire = (reject) => {
+    controller.abort();
+    const seconds = (request.timeoutMs / 1000).toFixed(1).replace(/\.0$/, "");
+    const state = scheduler.inTransaction()
+      ? "It is stuck inside a query or mutation, which holds the database: every later call will wait for it. " +
+        "Call restart() (the data is lost)."
+      : "The database is intact; the function may still be running in the background.";
+    reject(new RequestError("CallTimeout", `${describeRequest(request)} did not finish within ${seconds} s (the playground's ` +
+      `call_timeout). ${state}`, { function: request.args?.name ?? null }));
+  };
+  const race = (work) => new Promise((resolve, reject) => {
+    const timer = setTimeout(expire, request.timeoutMs, reject);
+    work.then((value) => {
+      clearTimeout(timer);
+      resolve(value);
+    }, (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
   });
-  return { signal, race: (work) => Promise.race([work, expired]) };
+  return { signal: controller.signal, race };
 }
 
 lines.on("line", (line) => {
