@@ -363,6 +363,25 @@ def test_mermaid_is_fetched_only_when_a_diagram_nears_the_screen(browser, site):
         visit.close()
 
 
+def test_search_index_is_fetched_only_when_the_reader_reaches_for_search(browser, site):
+    visit = Visit(browser, site)
+    fetched: list[str] = []
+    visit.page.on("request", lambda request: "search_index" in request.url and fetched.append(request.url))
+    try:
+        page = visit.open(site["root"] + "principles/performance/")
+        page.wait_for_load_state("networkidle")
+        assert fetched == []
+        page.keyboard.press("/")  # Material's shortcut to the search box
+        page.wait_for_function("() => /Type to start searching/.test("
+                               "document.querySelector('.md-search-result__meta').textContent)", timeout=20_000)
+        assert len(fetched) == 1
+        page.keyboard.type("withIndex")
+        page.wait_for_selector(".md-search-result__item")
+        assert visit.problems() == []
+    finally:
+        visit.close()
+
+
 def test_page_scripts_work_after_instant_navigation(browser, site):
     """Material swaps pages without reloading: guide.js must set up each page it swaps in."""
     visit = Visit(browser, site, permissions=["clipboard-read", "clipboard-write"])
