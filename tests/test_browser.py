@@ -35,20 +35,36 @@ DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
 
-def site_paths(site: Path) -> tuple[str, list[str]]:
-    """The sub-path the site is built for (from site_url) and every page, relative to it."""
+def site_paths(site: Path) -> tuple[str, list[str], str]:
+    """The sub-path the site is built for, every page relative to it, and site_url itself."""
     locations = [element.text for element in ElementTree.parse(site / "sitemap.xml").iter()
                  if element.tag.endswith("loc")]
-    base = urlparse(locations[0]).path
-    base = base if base.endswith("/") else base + "/"
-    return base, [urlparse(url).path[len(base):] for url in locations]
+    parts = urlparse(locations[0])
+    base = parts.path if parts.path.endswith("/") else parts.path + "/"
+    return base, [urlparse(url).path[len(base):] for url in locations], f"{parts.scheme}://{parts.netloc}{base}"
 
 
 class SubPathHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the site at BASE only, and its 404.html for anything missing, like GitHub Pages."""
+    """Serves the site at BASE only, and its 404.html for anything missing, like GitHub Pages.
+
+    The sitemap names pages under site_url; served here, it names them under this server's
+    address, as the deployed site's sitemap names the deployed site (Material's instant
+    navigation only swaps in pages the sitemap lists)."""
 
     base = "/"
     site: Path
+    site_url = ""       # as built, e.g. https://owner.github.io/repo/
+    served_url = ""     # http://127.0.0.1:<port>/repo/
+
+    def do_GET(self):
+        if urlparse(self.path).path != self.base + "sitemap.xml" or not self.site_url:
+            return super().do_GET()
+        body = (self.site / "sitemap.xml").read_bytes().replace(self.site_url.encode(), self.served_url.encode())
+        self.send_response(200)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def translate_path(self, path):
         path = urlparse(path).path
@@ -73,13 +89,14 @@ class SubPathHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def site(built_site):
-    base, pages = site_paths(built_site)
-    handler = type("Handler", (SubPathHandler,), {"base": base, "site": built_site,
+    base, pages, site_url = site_paths(built_site)
+    handler = type("Handler", (SubPathHandler,), {"base": base, "site": built_site, "site_url": site_url,
                                                    "__init__": lambda self, *a, **k: SubPathHandler.__init__(
                                                        self, *a, directory=str(built_site), **k)})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     origin = f"http://127.0.0.1:{server.server_address[1]}"
+    handler.served_url = origin + base
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     yield {"origin": origin, "root": origin + base, "pages": pages, "dir": built_site}
     server.shutdown()
 
@@ -219,6 +236,13 @@ def test_screenshots_at_desktop_and_phone_width(browser, site, name, path):
         visit.close()
 
 
+def wait_for_swap(page):
+    """Material changes the address first, then swaps in the page: wait for its head (canonical link)."""
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => (document.querySelector('link[rel=canonical]') || {href: ''})"
+                           ".href.endsWith(location.pathname)")
+
+
 # ---- Navigation --------------------------------------------------------------------
 
 def test_next_walks_the_notebooks_in_numeric_order(browser, site):
@@ -231,8 +255,9 @@ def test_next_walks_the_notebooks_in_numeric_order(browser, site):
             if following.count() == 0:
                 break
             current = page.url
-            following.click()  # an instant navigation: wait for the address to change
-            page.wait_for_function("before => location.href !== before", arg=current)
+            following.click()  # instant navigation or a full load: wait for the new page either way
+            page.wait_for_url(lambda url: url != current)
+            wait_for_swap(page)
             match = re.search(r"/notebooks/(\d+)-", page.url)
             if not match:
                 break
@@ -394,7 +419,7 @@ def test_page_scripts_work_after_instant_navigation(browser, site):
             """Click a visible link to `path`, on the page or in the header tabs."""
             page.locator(f'a[href$="/{path}"]:visible').first.click()
             page.wait_for_url("**/" + path)
-            page.wait_for_load_state("load")
+            wait_for_swap(page)
             assert page.evaluate("window.__sameDocument === true"), f"{path} was a full page load"
 
         follow("reference/review-checklist/")
