@@ -5,7 +5,8 @@ Builds the site (notebooks from the cache), serves it under its sub-path on
 127.0.0.1 as GitHub Pages would, and for the home page, a text page, a page
 with diagrams and a notebook page prints
   * bytes transferred (uncompressed: the server sends no compression) and requests,
-    measured in headless Chromium;
+    measured in headless Chromium, and what opening the search adds (the search
+    index is fetched only then: see overrides/main.html);
   * Lighthouse 12 scores (performance, accessibility, best practices, SEO),
     desktop preset, run on Debian's Chromium.
 
@@ -36,7 +37,7 @@ LIGHTHOUSE = REPO / "snippets" / "node_modules" / ".bin" / "lighthouse"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-PAGES = [("home", ""), ("text page", "principles/performance/"),
+PAGES = [("home", ""), ("principle page", "principles/performance/"),
          ("page with diagrams", "principles/data-model-first/"), ("notebook", "notebooks/02-indexes/")]
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 
@@ -71,7 +72,15 @@ def serve(site_dir: Path, base: str) -> tuple[http.server.ThreadingHTTPServer, s
     return server, f"http://127.0.0.1:{server.server_address[1]}{base}"
 
 
+def body_size(request) -> int:
+    """Bytes of a response body; a worker's script reports 0 in sizes(), so ask the response."""
+    size = request.sizes()["responseBodySize"]
+    response = request.response()
+    return size or (len(response.body()) if response is not None else 0)
+
+
 def weights(root: str) -> list[list[str]]:
+    """What a first visit loads (until the network is quiet), then what opening the search adds."""
     from playwright.sync_api import sync_playwright
 
     rows = []
@@ -80,11 +89,18 @@ def weights(root: str) -> list[list[str]]:
         for label, path in PAGES:
             context = browser.new_context(viewport={"width": 1280, "height": 800})
             page = context.new_page()
-            sizes: list[int] = []
-            page.on("requestfinished", lambda request: sizes.append(request.sizes()["responseBodySize"]))
+            finished: list = []
+            context.on("requestfinished", lambda request: finished.append(request))
             page.goto(root + path, wait_until="networkidle")
+            page.wait_for_timeout(1000)  # late starters: the search worker, the sitemap for instant navigation
+            sizes = [body_size(request) for request in finished]
+            page.locator("input.md-search__input").click()
+            page.wait_for_function("() => /Type to start searching/.test("
+                                   "document.querySelector('.md-search-result__meta').textContent)", timeout=30_000)
+            searched = sum(body_size(request) for request in finished[len(sizes):])
             html = len(page.request.get(root + path).body())
-            rows.append([label, f"/{path}", f"{sum(sizes) / 1024:.0f} KB", str(len(sizes)), f"{html / 1024:.0f} KB"])
+            rows.append([label, f"/{path}", f"{sum(sizes) / 1024:.0f} KB", str(len(sizes)), f"{html / 1024:.0f} KB",
+                         f"+{searched / 1024:.0f} KB"])
             context.close()
         browser.close()
     return rows
@@ -133,7 +149,7 @@ def main() -> None:
         try:
             print(f"site served at {root}")
             print("\npage weight (desktop, first visit, uncompressed)")
-            print(table(["page", "path", "transferred", "requests", "HTML"], weights(root)))
+            print(table(["page", "path", "transferred", "requests", "HTML", "opening search"], weights(root)))
             if not args.no_lighthouse:
                 if not LIGHTHOUSE.is_file():
                     raise SystemExit(f"{LIGHTHOUSE.relative_to(REPO)} is missing: run `make install`")

@@ -22,7 +22,9 @@ def test_home_page_states_what_and_for_whom(built_site):
     assert "Convex Architecture Guide" in home
     for audience in ("New to Convex", "Reviewing a codebase", "Onboarding a team"):
         assert audience in home
-    assert 'class="mermaid"' in home  # the learning path diagram
+    path = home[home.index('id="the-learning-path"'):]
+    assert path.index("01-data-model/") < path.index("02-indexes/") < path.index("11-reviewing-a-codebase/")
+    assert 'class="mermaid"' not in home  # a numbered list: no 3 MB library for the first page
 
 
 def test_principle_page_includes_real_code_from_snippets(built_site):
@@ -147,12 +149,24 @@ def test_notebook_download_is_the_notebook_itself(built_site):
     assert json.loads(copy.read_text())["cells"]
 
 
-def test_mermaid_is_shipped_once_and_loaded_only_where_drawn(built_site):
+def test_mermaid_is_shipped_once_and_no_page_loads_it_up_front(built_site):
+    """guide.js fetches mermaid when a diagram nears the screen (tests/test_browser.py checks when)."""
     assert not list(built_site.rglob("*.map")), "source maps are not shipped"
+    assert "assets/javascripts/mermaid.min.js" in page(built_site, "javascripts/guide.js")
     for html_file in built_site.rglob("index.html"):
-        html = html_file.read_text(encoding="utf-8")
-        has_diagram = 'class="mermaid"' in html
-        assert ("mermaid.min.js" in html) is has_diagram, html_file
+        assert "mermaid.min.js" not in html_file.read_text(encoding="utf-8"), html_file
+
+
+def test_every_page_asks_for_feedback_without_loading_anything(built_site):
+    html = page(built_site, "patterns/paginate/index.html")
+    feedback = html[html.index('class="guide-feedback"'):]
+    feedback = feedback[:feedback.index("</aside>")]
+    links = re.findall(r'href="([^"]+)"', feedback)
+    assert len(links) == 2 and all(re.match(r"https://github\.com/[^/]+/[^/]+/issues/new\?title=Feedback", link)
+                                   for link in links)
+    assert "Paginate" in links[0] and "patterns%2Fpaginate" in links[0]
+    assert "<script" not in feedback and "<img" not in feedback and "<iframe" not in feedback
+    assert 'class="guide-feedback"' not in page(built_site, "404.html")
 
 
 def test_every_diagram_declares_an_accessible_title_and_description():

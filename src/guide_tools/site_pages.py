@@ -6,7 +6,8 @@
   pages, each with the one-line `description` from its front matter (for a
   notebook, the first paragraph under its title) and, for a notebook, its run time.
 * Diagrams: every mermaid block must declare `accTitle` and `accDescr`; it is
-  wrapped in a <figure> whose caption is the title, with an "Enlarge" button.
+  wrapped in a <figure> whose caption is the title and description (its source
+  is kept out of the search index), with an "Enlarge" button.
 * Notebook pages: JupyterLab's inline CSS and scripts removed (the site ships one
   cached stylesheet instead), code shown as Material code blocks (with its copy
   button), prompts/inputs/outputs kept out of the search index, plots recoloured
@@ -195,7 +196,8 @@ def wrap_diagrams(content: str, page_path: str) -> str:
             raise SiteError(f"{page_path}: diagram {count} needs `accTitle:` and `accDescr:` lines "
                             "(its accessible name and description)")
         return (f'<figure class="guide-diagram">'
-                f'<div class="guide-diagram__frame">{match.group(0)}</div>'
+                # The caption says what the diagram shows; its mermaid source is noise to search.
+                f'<div class="guide-diagram__frame" data-search-exclude>{match.group(0)}</div>'
                 f'<figcaption><strong>{html.escape(title)}.</strong> {html.escape(description)}</figcaption>'
                 f'<button type="button" class="guide-diagram__zoom" aria-expanded="false">Enlarge diagram</button>'
                 f'</figure>')
