@@ -10,7 +10,7 @@
 //    drops the ones the caller does not own, so the mistake leaks nothing.
 //    It still costs: `.take(50)` keeps reading until 50 rows pass the rule,
 //    so with few rows of the caller's it reads the whole table.
-// The fix is still the owner filter (the index read is also cheaper: see
+// Fix: the owner filter, still (the index read is also cheaper: see
 // digests:listMine); the rules are the net under it, not a replacement.
 import { v } from "convex/values";
 import { query } from "../convex/_generated/server";

@@ -43,7 +43,8 @@ def snippet_ref(ref: str) -> tuple[str, str]:
 
 
 def _found_by(rule: Rule) -> str:
-    names = {"static": "the static pass (reading the code)", "dynamic": "the dynamic pass (running it)"}
+    names = {"static": "the static pass (reading the code)", "dynamic": "the dynamic pass (running it)",
+             "suppression": "the reviewer itself, while it reads the ignore comments"}
     return " and ".join(names[p] for p in rule.passes)
 
 

@@ -28,7 +28,7 @@ class Rule:
     id: str
     category: str
     severity: str  # the default: error | warning | info
-    passes: tuple[str, ...]  # which passes can report it: "static", "dynamic"
+    passes: tuple[str, ...]  # which stages can report it: "static", "dynamic", "suppression"
     title: str
 
     @property
@@ -97,7 +97,7 @@ _ALL = [
     _rule("broad-subscription", "realtime", "warning", "dynamic",
           "A query's read set is far wider than its result, so unrelated writes re-run it"),
     # Reported by the reviewer itself: a suppression comment that silences nothing.
-    _rule("invalid-suppression", "organisation", "warning", "static",
+    _rule("invalid-suppression", "organisation", "warning", "suppression",
           "A convex-review-ignore comment without a reason, or naming no known rule"),
 ]
 
