@@ -106,6 +106,10 @@ def test_the_first_notebook_draws_the_layers_and_a_subscription_round_trip_for_b
     assert page.count('<figure class="guide-diagram">') == 2
     assert "<figcaption><strong>A subscription round trip.</strong>" in page
     assert "Ada-&gt;&gt;Convex" in page  # the source stays text, escaped as the Markdown pages' diagrams are
+    # mkdocs-jupyter's nbconvert hands the source over escaped already: it must not be escaped twice,
+    # or mermaid reads "--&gt;" and fails to draw.
+    escaped = '<div class="jp-Mermaid"><pre class="mermaid">\nflowchart LR\n  A --&gt; B\n</pre></div>'
+    assert notebook_mermaid.as_page_diagrams(escaped) == '<pre class="mermaid"><code>flowchart LR\n  A --&gt; B</code></pre>'
 
 
 @pytest.mark.slow  # starts a Node sidecar
