@@ -25,11 +25,11 @@ build: install ## Build the static site into site/ (strict: any warning fails)
 notebooks: install ## Execute the notebooks into build/notebooks (cached by content; FORCE=1 to rerun)
 	$(PY) -m guide_tools.notebooks $(if $(FORCE),--force)
 
-# Two workers: the site build and browser walk on one, everything else on the other.
+# Two workers, each module whole on one (tests/conftest.py orders them).
 TEST_WORKERS ?= 2
 
 test: install ## Run the whole test suite (extra pytest options: PYTEST_ARGS=..., workers: TEST_WORKERS=2)
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder $(PYTEST_ARGS)
 
 lab: install ## Open JupyterLab on the notebooks, with the playground ready
 	cd notebooks && ../$(PY) -m jupyter lab --ip $(HOST) --port $(LAB_PORT) --no-browser $(if $(filter 0,$(shell id -u)),--allow-root)

@@ -12,20 +12,23 @@ TINY_APP = REPO / "tests" / "fixtures" / "tiny_app"
 REFERENCE_APP = REPO / "snippets"
 
 
-def pytest_collection_modifyitems(config, items):
-    """Groups tests for pytest-xdist (`make test` runs two workers, `--dist loadgroup`).
+# The longest module: the browser walk over every page of the built site.
+LONGEST_MODULE = "tests/test_browser.py"
 
-    Every test that needs the built site joins one group, so one worker builds the
-    site once and walks it in the browser; it is the longest group, so it goes
-    first. Every other module is a group of its own, so a module-scoped playground
-    starts once, on one worker.
+
+def pytest_collection_modifyitems(config, items):
+    """Orders modules for pytest-xdist (`make test`: two workers, `--dist loadscope`).
+
+    Each module runs whole on one worker, so a module-scoped playground starts
+    once. The browser walk goes first (it is the longest, and builds the site);
+    the other modules that read the built site go last, when it is there.
     """
-    for item in items:
-        if item.get_closest_marker("xdist_group"):
-            continue
-        group = "site" if "built_site" in item.fixturenames else item.nodeid.split("::", 1)[0]
-        item.add_marker(pytest.mark.xdist_group(group))
-    items.sort(key=lambda item: item.get_closest_marker("xdist_group").args[0] != "site")
+    def rank(item) -> int:
+        if item.nodeid.startswith(LONGEST_MODULE):
+            return 0
+        return 2 if "built_site" in item.fixturenames else 1
+
+    items.sort(key=rank)
 
 
 @pytest.fixture(scope="session")
@@ -73,11 +76,21 @@ def _no_real_deployment(monkeypatch):
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory):
-    """The real site, built once in strict mode (notebooks executed or taken from the cache)."""
+def built_site(tmp_path_factory, worker_id):
+    """The real site, built once in strict mode (notebooks executed or taken from the cache).
+
+    Once per test run, not per worker: the workers share pytest's base temporary
+    folder, and the first to need the site builds it while the other waits.
+    """
+    import fcntl
+
     from .site_build import run_mkdocs
 
-    site = tmp_path_factory.mktemp("site")
-    result = run_mkdocs(REPO / "mkdocs.yml", site)
-    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"
+    shared = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+    site = shared / "built-site"
+    with open(shared / "built-site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (site / "index.html").is_file():
+            result = run_mkdocs(REPO / "mkdocs.yml", site)
+            assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"
     return site

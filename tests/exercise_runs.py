@@ -107,6 +107,7 @@ def _work_through(path: Path) -> dict:
                for exercise_id, _, _ in exercises}
     started = time.perf_counter()
     client = _client(nb, path)
+    notebooks.start_kernel(client)
     with client.setup_kernel():
         # As NotebookClient.execute() does, so that the cached copy is the one the site would make.
         nb.metadata["language_info"] = client.wait_for_reply(client.kc.kernel_info())["content"]["language_info"]
@@ -137,6 +138,7 @@ def _work_through(path: Path) -> dict:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
     client = _client(nb, path)
+    notebooks.start_kernel(client)
     with client.setup_kernel():
         report["broken"] += _run(client, nb, range(len(nb.cells)))
         for exercise_id, _, check in exercises:

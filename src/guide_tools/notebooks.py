@@ -122,6 +122,30 @@ def _copy_outputs(source: nbformat.NotebookNode, target: nbformat.NotebookNode) 
     return merged
 
 
+KERNEL_START_ATTEMPTS = 3
+
+
+def start_kernel(client: NotebookClient) -> None:
+    """Starts the client's kernel, and starts another if one dies before it answers.
+
+    Kernels started at the same moment (notebooks two at a time, a second test
+    worker) pick their ports by asking the system for free ones and releasing
+    them; now and then two pick the same, and the loser exits at once. That is
+    no fault of the notebook, so it is worth another kernel."""
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        try:
+            if client.km is None:
+                client.km = client.create_kernel_manager()
+            if not client.km.has_kernel:
+                client.start_new_kernel()
+            if client.kc is None:
+                client.start_new_kernel_client()  # on failure it shuts the kernel down and forgets it
+            return
+        except RuntimeError as error:
+            if "Kernel died" not in str(error) or attempt == KERNEL_START_ATTEMPTS:
+                raise
+
+
 @contextmanager
 def notebook_lock(path: Path) -> Iterator[None]:
     """Holds a lock on this notebook across processes (pytest-xdist's workers, a site
@@ -174,6 +198,7 @@ def _execute_notebook(path: Path, output_dir: Path, *, force: bool, timeout: int
                             resources={"metadata": {"path": str(path.parent)}}, extra_arguments=KERNEL_SETUP)
     with _environment(use_convex_url):
         try:
+            start_kernel(client)
             client.execute()
         except CellExecutionError as error:
             index = next((i for i, cell in enumerate(nb.cells) if cell.cell_type == "code"
