@@ -8,6 +8,7 @@ import { type FormEvent, useEffect, useState } from "react";
 import { api } from "../../convex/_generated/api";
 import type { Id } from "../../convex/_generated/dataModel";
 import type { AppErrorData } from "../../convex/model/errors";
+import { MessageList } from "../channels/[channelId]/MessageList";
 
 // --8<-- [start:store_user]
 // Right after sign-in, once: create or refresh the caller's user document.
@@ -29,15 +30,7 @@ export function useStoreUser(): Id<"users"> | null {
 export function MessageFeed({ channelId }: { channelId: Id<"channels"> }) {
   const messages = useQuery(api.messages.list, { channelId });
   if (messages === undefined) return <p>Loading…</p>;
-  return (
-    <ul>
-      {messages.map((message) => (
-        <li key={message._id}>
-          <strong>{message.authorName}</strong> {message.body}
-        </li>
-      ))}
-    </ul>
-  );
+  return <MessageList messages={messages} />;
 }
 // --8<-- [end:list_messages]
 
