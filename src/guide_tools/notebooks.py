@@ -37,6 +37,7 @@ CACHE_VERSION = "1"  # bump to invalidate every cached notebook
 # What every notebook runs, besides its own cells.
 DEFAULT_DEPENDENCIES = (
     "snippets/convex",
+    "snippets/app",  # the Next.js code notebooks show beside their calls (display.show_client)
     "snippets/package-lock.json",
     "facts/convex.yml",
     "src/convex_playground",
