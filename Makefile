@@ -5,10 +5,11 @@ PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 LAB_PORT ?= 8888
+APP_PORT ?= 3000
 
 .DEFAULT_GOAL := help
 export NO_MKDOCS_2_WARNING := 1
-.PHONY: help install serve build notebooks test lab bench bench-links links clean lock
+.PHONY: help install serve build notebooks test app lab bench bench-links links clean lock
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -30,6 +31,9 @@ TEST_WORKERS ?= 2
 
 test: install ## Run the whole test suite (extra pytest options: PYTEST_ARGS=..., workers: TEST_WORKERS=2)
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder $(PYTEST_ARGS)
+
+app: install ## Serve the reference app's Next.js UI at http://127.0.0.1:3000 against the seeded playground (APP_PORT=3000)
+	$(PY) -m guide_tools.app --host $(HOST) --port $(APP_PORT)
 
 lab: install ## Open JupyterLab on the notebooks, with the playground ready
 	cd notebooks && ../$(PY) -m jupyter lab --ip $(HOST) --port $(LAB_PORT) --no-browser $(if $(filter 0,$(shell id -u)),--allow-root)

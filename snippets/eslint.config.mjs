@@ -61,6 +61,9 @@ export default [
       // found by measuring it, and a linter would hand out the answers. It
       // has its own tsconfig, outside this project.
       "flawed-app/",
+      // What `next dev` writes when `make app` serves app/ (git-ignored).
+      ".next/",
+      "next-env.d.ts",
     ],
   },
   {
