@@ -26,11 +26,10 @@ def show_client(relative_path: str, section: str, *, python: str | None = None) 
     if not relative_path.startswith("app/"):
         raise ValueError(f"show_client({relative_path!r}): client code lives under snippets/app/")
     code = read_section(relative_path, section)
-    title = f"snippets/{relative_path} — {section}"
     if python is None:
-        return Markdown(f"**In your Next.js app** (`{title}`)\n\n```tsx\n{code}```")
+        return Markdown(f"**In your Next.js app** (`snippets/{relative_path}` — {section})\n\n```tsx\n{code}```")
     return HTML(_side_by_side(("In this notebook (Python)", python.strip() + "\n", "python"),
-                              (f"In your Next.js app ({title})", code, "tsx")))
+                              (f"In your Next.js app (snippets/{relative_path} — {section})", code, "tsx")))
 
 
 def _side_by_side(*columns: tuple[str, str, str]) -> str:
@@ -43,7 +42,7 @@ def _side_by_side(*columns: tuple[str, str, str]) -> str:
     formatter = HtmlFormatter(noclasses=True, style="friendly", nobackground=True)
     cells = "".join(
         f"<div style='flex:1 1 22em;min-width:0'><div style='font-weight:bold;margin-bottom:.3em'>"
-        f"{html.escape(heading)}</div><div style='overflow-x:auto;font-size:.85em;background:#f6f8fa;"
+        f"{html.escape(heading)}</div><div style='overflow-x:auto;font-size:.85em;background:#f6f8fa;color:#1f2328;"
         f"padding:.4em .6em;border-radius:4px'>{highlight(code, get_lexer_by_name(language), formatter)}</div></div>"
         for heading, code, language in columns)
     return f"<div class='guide-side-by-side' style='display:flex;flex-wrap:wrap;gap:1em'>{cells}</div>"
