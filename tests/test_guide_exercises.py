@@ -54,6 +54,15 @@ def test_predict_keeps_the_result_folded_and_marks_the_guess():
     assert "not quite" in predict("How many?", 2, 3, correct=lambda g: g == 3).data
 
 
+def test_predict_folds_a_table_as_a_table_and_survives_a_guess_of_the_wrong_kind():
+    import pandas as pd
+
+    shown = predict("Reads?", None, pd.DataFrame([{"documents read": 5003}])).data
+    assert "<details>" in shown and "<table" in shown and "5003" in shown
+    wrong_kind = predict("Reads?", "a lot", 5003, correct=lambda guess: abs(guess - 5003) < 500).data
+    assert "not the kind of answer" in wrong_kind
+
+
 @pytest.fixture(scope="module")
 def scratch():
     app, pg = scratch_app("nbex-test", source=APP)

@@ -17,12 +17,35 @@ def show_snippet(relative_path: str, section: str | None = None, *, language: st
     return Markdown(f"**`{title}`**\n\n```{language}\n{code}```")
 
 
-def show_client(relative_path: str, section: str) -> Markdown:
-    """The Next.js code for the call a cell makes: a section of the type-checked client in snippets/app/."""
+def show_client(relative_path: str, section: str, *, python: str | None = None) -> Markdown | HTML:
+    """The Next.js code for the call a cell makes: a section of the type-checked client in snippets/app/.
+
+    With `python` (the call as the notebook wrote it), the two are shown side by
+    side, Python on the left and React on the right, so the reader can match
+    each argument; the columns stack on a narrow screen."""
     if not relative_path.startswith("app/"):
         raise ValueError(f"show_client({relative_path!r}): client code lives under snippets/app/")
     code = read_section(relative_path, section)
-    return Markdown(f"**In your Next.js app** (`snippets/{relative_path}` — {section})\n\n```tsx\n{code}```")
+    if python is None:
+        return Markdown(f"**In your Next.js app** (`snippets/{relative_path}` — {section})\n\n```tsx\n{code}```")
+    return HTML(_side_by_side(("In this notebook (Python)", python.strip() + "\n", "python"),
+                              (f"In your Next.js app (snippets/{relative_path} — {section})", code, "tsx")))
+
+
+def _side_by_side(*columns: tuple[str, str, str]) -> str:
+    """Highlighted code blocks next to each other, with inline styles so that
+    JupyterLab and the site render them alike without a stylesheet."""
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import get_lexer_by_name
+
+    formatter = HtmlFormatter(noclasses=True, style="friendly", nobackground=True)
+    cells = "".join(
+        f"<div style='flex:1 1 22em;min-width:0'><div style='font-weight:bold;margin-bottom:.3em'>"
+        f"{html.escape(heading)}</div><div style='overflow-x:auto;font-size:.85em;background:#f6f8fa;color:#1f2328;"
+        f"padding:.4em .6em;border-radius:4px'>{highlight(code, get_lexer_by_name(language), formatter)}</div></div>"
+        for heading, code, language in columns)
+    return f"<div class='guide-side-by-side' style='display:flex;flex-wrap:wrap;gap:1em'>{cells}</div>"
 
 
 def show_error(error: BaseException) -> HTML:

@@ -80,8 +80,13 @@ def predict(question: str, guess: Any, result: Any, *, correct: Callable[[Any], 
     elif correct is None:
         verdict = f"Your guess: <code>{html.escape(repr(guess))}</code>"
     else:
-        mark = "right" if correct(guess) else "not quite"
+        try:
+            mark = "right" if correct(guess) else "not quite"
+        except (TypeError, ValueError, AttributeError):  # a text where a number was asked, say: no traceback
+            mark = "not the kind of answer this prompt asks for (see the cell above)"
         verdict = f"Your guess <code>{html.escape(repr(guess))}</code> is {mark}."
     detail = f"<p>{html.escape(explanation)}</p>" if explanation else ""
+    # A table (a pandas DataFrame) keeps its own HTML rendering inside the fold.
+    shown = result._repr_html_() if hasattr(result, "_repr_html_") else f"<pre>{html.escape(str(result))}</pre>"
     return HTML(f"<p><b>Predict:</b> {html.escape(question)}<br>{verdict}</p>"
-                f"<details><summary>Show the result</summary><pre>{html.escape(str(result))}</pre>{detail}</details>")
+                f"<details><summary>Show the result</summary>{shown}{detail}</details>")
