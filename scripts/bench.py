@@ -5,7 +5,9 @@ Prints
   1. playground start-up time; what live subscriptions add to one mutation
      (none, 20 that the mutation does not touch, 20 that it does);
   2. round-trip latency (median, p95) and mutations/s of calls from Python,
-     beside the same calls made straight on convex-test inside Node, as a ratio;
+     beside the same calls made inside the sidecar and on plain convex-test in a
+     Node process of its own (scripts/bench_convex_test.mjs), as ratios, and the
+     CPU time per call of both processes (wall time means little on a busy machine);
      and the admin handle seeding, counting and reading a 40,000-row table;
   3. site build time, cold (no notebook cache) and cached;
   4. each notebook's execution time in a fresh kernel, and the whole set's wall time
@@ -149,7 +151,7 @@ def bench_round_trips(count: int) -> None:
             in_sidecar_cpu = _process_cpu_s(sidecar_pid)
             node_ms = pg.bench_in_node(kind, name, args, count, identity=client.identity)
             in_sidecar_cpu = _process_cpu_s(sidecar_pid) - in_sidecar_cpu
-            rows.append([kind, name, args, python_ms, node_ms])
+            rows.append([kind, name, python_ms, node_ms])
             cpu_rows.append([f"{kind} {name}", f"{python_cpu / count * 1000:.3f}", f"{node_cpu / count * 1000:.3f}",
                              f"{in_sidecar_cpu / count * 1000:.3f}"])
         identity = client.identity
@@ -161,8 +163,8 @@ def bench_round_trips(count: int) -> None:
                   f"{statistics.median(node):.3f}", f"{statistics.median(bare):.3f}", f"{percentile(bare, .95):.3f}",
                   f"{statistics.median(py) / statistics.median(node):.2f}x",
                   f"{statistics.median(py) / statistics.median(bare):.2f}x", f"{1000 / statistics.mean(py):.0f}"]
-                 for (kind, name, _args, py, node), bare in zip(rows, plain)]))
-    print(f"\nCPU per call (ms; the sidecar's from /proc): calls from Python vs the same calls inside the sidecar")
+                 for (kind, name, py, node), bare in zip(rows, plain)]))
+    print("\nCPU per call (ms; the sidecar's from /proc): calls from Python vs the same calls inside the sidecar")
     print(table(["call", "python process", "sidecar process", "sidecar, calls inside it"], cpu_rows))
 
 
