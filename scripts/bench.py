@@ -5,7 +5,9 @@ Prints
   1. playground start-up time; what live subscriptions add to one mutation
      (none, 20 that the mutation does not touch, 20 that it does);
   2. round-trip latency (median, p95) and mutations/s of calls from Python,
-     beside the same calls made straight on convex-test inside Node, as a ratio;
+     beside the same calls made inside the sidecar and on plain convex-test in a
+     Node process of its own (scripts/bench_convex_test.mjs), as ratios, and the
+     CPU time per call of both processes (wall time means little on a busy machine);
      and the admin handle seeding, counting and reading a 40,000-row table;
   3. site build time, cold (no notebook cache) and cached;
   4. each notebook's execution time in a fresh kernel, and the whole set's wall time
@@ -20,6 +22,7 @@ Prints
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -98,30 +101,71 @@ def bench_live_queries(count: int) -> None:
                   f"{statistics.median(ms) / base:.2f}x"] for label, ms in cases]))
 
 
+def _process_cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a process so far (Linux), 0.0 where /proc is not there."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def plain_convex_test_ms(app: Path, seed: dict, identity: dict | None, cases: list, count: int) -> list[list[float]]:
+    """Milliseconds per call of `cases` made on convex-test alone, in a Node process of its own
+    (scripts/bench_convex_test.mjs): the baseline without anything the playground adds."""
+    toolchain = REPO / "snippets"
+    with tempfile.TemporaryDirectory(prefix="bench-convex-test-") as cache:
+        job = {"app": str(app), "functions": str(app / "convex"), "cache": cache, "toolchain": str(toolchain),
+               "seed": seed, "identity": identity, "warmup": 200, "count": count,
+               "cases": [{"kind": kind, "name": name, "args": args} for kind, name, args in cases]}
+        sidecar = REPO / "src" / "convex_playground" / "sidecar"
+        done = subprocess.run(["node", "--import", (sidecar / "register.mjs").as_uri(),
+                               str(REPO / "scripts" / "bench_convex_test.mjs"), json.dumps(job)],
+                              cwd=toolchain, env={**os.environ, "CONVEX_PLAYGROUND_TOOLCHAIN": str(toolchain)},
+                              capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def bench_round_trips(count: int) -> None:
-    rows = []
+    """Calls from Python beside the same calls inside the sidecar and on plain convex-test; wall time
+    (median, p95) and, as the machine may be busy, CPU time per call of both processes."""
+    rows, cpu_rows = [], []
+    tasks = [{"text": f"t{i}", "priority": float(i % 10), "done": False} for i in range(100)]
+    cases = [("query", "tasks:urgentByIndex", {"min": 9}), ("mutation", "tasks:add", {"text": "x", "priority": 1})]
     with Playground(TINY_APP) as pg:
         client = pg.client(BENCH_IDENTITY)
-        pg.admin().insert("tasks", [{"text": f"t{i}", "priority": i % 10, "done": False} for i in range(100)])
-        cases = [("query", "tasks:urgentByIndex", {"min": 9}), ("mutation", "tasks:add", {"text": "x", "priority": 1})]
+        sidecar_pid = pg._process.process.pid
+        pg.admin().insert("tasks", tasks)
         for kind, name, args in cases:
             call = getattr(client, kind)
-            for _ in range(20):  # warm up both paths
+            for _ in range(200):  # warm up both paths
                 call(name, args)
-            pg.bench_in_node(kind, name, args, 20, identity=client.identity)
+            pg.bench_in_node(kind, name, args, 200, identity=client.identity)
             python_ms = []
+            python_cpu, node_cpu = time.process_time(), _process_cpu_s(sidecar_pid)
             for _ in range(count):
                 started = time.perf_counter()
                 call(name, args)
                 python_ms.append((time.perf_counter() - started) * 1000)
+            python_cpu, node_cpu = time.process_time() - python_cpu, _process_cpu_s(sidecar_pid) - node_cpu
+            in_sidecar_cpu = _process_cpu_s(sidecar_pid)
             node_ms = pg.bench_in_node(kind, name, args, count, identity=client.identity)
-            py_med, node_med = statistics.median(python_ms), statistics.median(node_ms)
-            rows.append([f"{kind} {name}", f"{py_med:.3f}", f"{percentile(python_ms, .95):.3f}",
-                         f"{node_med:.3f}", f"{percentile(node_ms, .95):.3f}", f"{py_med / node_med:.1f}x",
-                         f"{1000 / statistics.mean(python_ms):.0f}", f"{1000 / statistics.mean(node_ms):.0f}"])
-    print(f"\nround trips ({count} calls each; ms)")
-    print(table(["call", "python median", "python p95", "node median", "node p95", "ratio", "python calls/s",
-                 "node calls/s"], rows))
+            in_sidecar_cpu = _process_cpu_s(sidecar_pid) - in_sidecar_cpu
+            rows.append([kind, name, python_ms, node_ms])
+            cpu_rows.append([f"{kind} {name}", f"{python_cpu / count * 1000:.3f}", f"{node_cpu / count * 1000:.3f}",
+                             f"{in_sidecar_cpu / count * 1000:.3f}"])
+        identity = client.identity
+    plain = plain_convex_test_ms(TINY_APP, {"tasks": tasks}, identity, cases, count)
+    print(f"\nround trips ({count} calls each; ms): from Python, inside the sidecar, on plain convex-test")
+    print(table(["call", "python median", "python p95", "in sidecar median", "plain median", "plain p95",
+                 "vs in sidecar", "vs plain", "python calls/s"],
+                [[f"{kind} {name}", f"{statistics.median(py):.3f}", f"{percentile(py, .95):.3f}",
+                  f"{statistics.median(node):.3f}", f"{statistics.median(bare):.3f}", f"{percentile(bare, .95):.3f}",
+                  f"{statistics.median(py) / statistics.median(node):.2f}x",
+                  f"{statistics.median(py) / statistics.median(bare):.2f}x", f"{1000 / statistics.mean(py):.0f}"]
+                 for (kind, name, py, node), bare in zip(rows, plain)]))
+    print("\nCPU per call (ms; the sidecar's from /proc): calls from Python vs the same calls inside the sidecar")
+    print(table(["call", "python process", "sidecar process", "sidecar, calls inside it"], cpu_rows))
 
 
 def bench_clients(count: int) -> None:

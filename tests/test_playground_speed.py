@@ -79,6 +79,14 @@ def test_plain_values_make_the_round_trip(pg, value):
     assert pg.client().query("values:echo", {"value": value}) == expected
 
 
+def test_a_request_larger_than_a_pipe_buffer_arrives_whole_and_the_next_one_still_does(pg):
+    """The sidecar reassembles a request that reaches it in many pieces; escaped newlines inside values do not end it."""
+    value = "line one\nline two, ünïcode €\n" * 40_000  # over 1 MB of JSON, many 64 KiB pipe reads
+    client = pg.client()
+    assert client.query("values:echo", {"value": value}) == value
+    assert client.query("values:echo", {"value": "small"}) == "small"
+
+
 def test_a_notice_from_outside_is_handled_before_the_next_answer(pg):
     """An HTTP request to the site URL reaches Python as a notice; the next call sees its effects."""
     watcher = pg.client().subscribe("values:count", {"name": "outside"})

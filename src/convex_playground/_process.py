@@ -85,6 +85,7 @@ class SidecarProcess:
             raise PlaygroundError(f"cannot start the playground: '{node}' (Node.js 20+) is not on PATH") from error
         os.close(write_fd)  # the child keeps its copies, at the same numbers
         os.close(event_write_fd)
+        self._request_fd = self.process.stdin.fileno()
         self._answers = _AnswerPipe(read_fd)
         self._event_file = os.fdopen(event_read_fd, "rb")
         threading.Thread(target=self._drain_output, daemon=True, name="playground-output").start()
@@ -183,17 +184,19 @@ class SidecarProcess:
         doing = f"running {fields.get('name') or op}"
         with self._lock:
             # (A sidecar that died since the last answer fails the write below or the read.)
-            if self.process.returncode is not None or self.process.stdin is None:
+            if self.process.returncode is not None or self.process.stdin is None or self.process.stdin.closed:
                 raise self._died(doing)
             request_id = next(self._ids)
             message: dict[str, Any] = {"id": request_id, "op": op, "args": fields}
             if timeout is not None:
                 message["timeoutMs"] = timeout * 1000
-            line = json.dumps(message) + "\n"
+            # One write system call, straight to the pipe (json.dumps escapes non-ASCII, so the text is its bytes).
+            line = (json.dumps(message) + "\n").encode("ascii")
             try:
-                self.process.stdin.write(line.encode("utf-8"))
-                self.process.stdin.flush()
-            except (BrokenPipeError, ValueError):
+                sent = os.write(self._request_fd, line)
+                while sent < len(line):
+                    sent += os.write(self._request_fd, line[sent:])
+            except OSError:  # a broken pipe: the sidecar has gone
                 raise self._died(doing) from None
             answer = self._next_answer(None if timeout is None else timeout + SIDECAR_GRACE_S, doing)
         if answer.get("id") != request_id:
