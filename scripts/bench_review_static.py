@@ -5,10 +5,11 @@
 
 `bench_static_numbers()` returns the same numbers for `make bench`
 (scripts/bench.py): each app cold (TypeScript runs) and warm (unchanged
-since the last pass, so the result cache answers). The generated app is written to a temporary folder:
-30 tables, each with two indexes, and per table ten modules of a query, a
-mutation and an internal function that use a shared model helper, so the
-pass follows calls across modules as it does in a real app.
+since the last pass, so the result cache answers). The generated app is
+written to a temporary folder: 30 tables, each with two indexes, and per
+table ten modules of a query, a mutation and an internal function that use
+a shared model helper, so the pass follows calls across modules as it does
+in a real app.
 """
 
 from __future__ import annotations
