@@ -6,8 +6,10 @@ Prints
      the reviewer (static and dynamic passes) beside @convex-dev/eslint-plugin
      5.0.0 with every rule on (snippets/tools/eslint.all-convex-rules.mjs),
      both scored by convex_review.scoring; and what each one missed;
-  2. timings: the static pass on the reference app, a full review of the
-     reference app, the static pass on a generated 300-module app.
+  2. timings: the static pass on the reference app, cold (TypeScript runs) and
+     warm (the app unchanged since the last review: the result cache answers),
+     a full review of the reference app with a cold static pass, the static
+     pass on a generated 300-module app, cold and warm.
 
 The flawed app is reviewed as it is. The anti-patterns live outside any app,
 so they are reviewed inside a scratch copy of the reference app, under
@@ -95,13 +97,20 @@ def timed(label: str, action) -> None:
     print(f"  {label:<48} {time.perf_counter() - started:6.1f} s", flush=True)
 
 
+def cold_static_pass(app_dir: Path, rules):
+    """The static pass without its result cache: what a first review of an app costs."""
+    from convex_review import static_pass
+    return static_pass.run_static(app_dir, rules=rules, cache=False)
+
+
 def generated_app_timing(workdir: Path) -> None:
     """The static pass on a generated 300-module app (scripts/bench_review_static.py writes it)."""
     from bench_review_static import generate_app  # a sibling script: scripts/ is on sys.path
     from convex_review import static_pass
 
     app = generate_app(workdir / "generated-app", GENERATED_MODULES)
-    timed(f"static pass, generated {GENERATED_MODULES}-module app", lambda: static_pass.run_static(Path(app)))
+    timed(f"static pass, generated {GENERATED_MODULES}-module app, cold", lambda: static_pass.run_static(Path(app)))
+    timed(f"static pass, generated {GENERATED_MODULES}-module app, warm", lambda: static_pass.run_static(Path(app)))
 
 
 def main() -> None:
@@ -130,8 +139,11 @@ def main() -> None:
                     f"   ({unmapped} findings of rules the reviewer has no counterpart for, not scored)")
         if args.static_only:
             return
-        timed("static pass, reference app", lambda: static_pass.run_static(SNIPPETS))
-        timed("full review, reference app (sizes 100, 2000)", lambda: run_review(SNIPPETS))
+        timed("static pass, reference app, cold", lambda: static_pass.run_static(SNIPPETS, cache=False))
+        static_pass.run_static(SNIPPETS)  # fills the result cache, as a first review does
+        timed("static pass, reference app, warm", lambda: static_pass.run_static(SNIPPETS))
+        timed("full review, reference app (sizes 100, 2000), cold",
+              lambda: run_review(SNIPPETS, static_runner=cold_static_pass))
         generated_app_timing(workdir)
 
 

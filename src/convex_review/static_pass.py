@@ -22,6 +22,7 @@ from pathlib import Path
 from convex_playground.app import resolve_app
 from convex_playground.errors import PlaygroundError
 
+from . import static_cache
 from .errors import ReviewInputError
 from .findings import Finding
 from .rules import RULES
@@ -60,11 +61,13 @@ def _finding(raw: dict) -> Finding:
     )
 
 
-def run_static(app_dir: Path, *, rules: set[str] | None = None) -> StaticResult:
+def run_static(app_dir: Path, *, rules: set[str] | None = None, cache: bool = True) -> StaticResult:
     """Read the app at `app_dir` (its root or its functions folder) and run the static rules.
 
-    `rules` limits the findings to those ids (None: every static rule). Raises
-    `ReviewInputError` for an app that is not there or does not parse.
+    `rules` limits the findings to those ids (None: every static rule). With
+    `cache`, a result computed earlier from the same files is used again
+    (static_cache.py). Raises `ReviewInputError` for an app that is not there
+    or does not parse.
     """
     unknown = sorted(set(rules or ()) - set(RULES))
     if unknown:
@@ -81,6 +84,23 @@ def run_static(app_dir: Path, *, rules: set[str] | None = None) -> StaticResult:
         "codegenScript": str(_CODEGEN),
         "rules": sorted(rules) if rules is not None else None,
     }
+    key = static_cache.address(config, _ANALYZER.parent, _TOOLCHAIN) if cache else None
+    data = static_cache.load(_CACHE, key) if key else None
+    if data is None:
+        data = _analyze(layout, config)
+        inputs = data.pop("inputs")
+        if key:
+            static_cache.store(_CACHE, key, inputs, data)
+    return StaticResult(
+        app_root=layout.root, functions_dir=layout.functions_dir, typechecked=data["typechecked"],
+        warnings=data["warnings"], schema=data["schema"], functions=data["functions"],
+        httpRoutes=data["httpRoutes"], crons=data["crons"], components=data["components"],
+        findings=[_finding(raw) for raw in data["findings"]],
+    )
+
+
+def _analyze(layout, config: dict) -> dict:
+    """One run of the Node helper: its JSON result, or the input error it reports."""
     run = subprocess.run(
         ["node", str(_ANALYZER), json.dumps(config)], capture_output=True, text=True,
         timeout=_TIMEOUT_SECONDS, env={**os.environ, "NODE_OPTIONS": "--max-old-space-size=4096"},
@@ -90,17 +110,11 @@ def run_static(app_dir: Path, *, rules: set[str] | None = None) -> StaticResult:
         raise ReviewInputError(message)
     if run.returncode != 0:
         raise RuntimeError(f"the static pass failed on {layout.root}:\n{run.stderr.strip()}")
-    data = json.loads(run.stdout)
-    return StaticResult(
-        app_root=layout.root, functions_dir=layout.functions_dir, typechecked=data["typechecked"],
-        warnings=data["warnings"], schema=data["schema"], functions=data["functions"],
-        httpRoutes=data["httpRoutes"], crons=data["crons"], components=data["components"],
-        findings=[_finding(raw) for raw in data["findings"]],
-    )
+    return json.loads(run.stdout)
 
 
-def bench_static(app_dir: Path) -> float:
-    """Seconds one static pass takes on `app_dir` (for `make bench`)."""
+def bench_static(app_dir: Path, *, cache: bool = False) -> float:
+    """Seconds one static pass takes on `app_dir` (for `make bench`): cold unless `cache`."""
     start = time.perf_counter()
-    run_static(app_dir)
+    run_static(app_dir, cache=cache)
     return time.perf_counter() - start

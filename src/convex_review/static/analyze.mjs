@@ -5,8 +5,8 @@
 //
 // config: { appRoot, functionsDir, cacheDir, toolchain, codegenScript, rules: [ids] | null }
 // stdout: one JSON object { typechecked, warnings, schema, functions, httpRoutes, crons,
-//         components, findings } (findings without category/severity/docs: the Python side
-//         adds those from its rule catalogue). Exit 2 with { error } for input the pass
+//         components, findings, inputs } (findings without category/severity/docs: the Python side
+//         adds those from its rule catalogue; inputs: the files the program read). Exit 2 with { error } for input the pass
 //         cannot read (a syntax error, names the file and line).
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -39,14 +39,17 @@ function main() {
   const syntaxErrors = parseOnly.getSyntacticDiagnostics();
   if (syntaxErrors.length) fail(`${diagnosticText(ts, appRoot, syntaxErrors[0])} (syntax error: the app cannot be reviewed until it parses)`);
 
-  const { program, modules, warnings } = createAppProgram(ts, config);
+  const { program, modules, warnings, generatedDir } = createAppProgram(ts, config);
   const appFiles = program.getSourceFiles().filter((sf) => modules.includes(sf.fileName));
 
-  // The whole program, in its own file order, as tsc checks it: checking the
-  // app's files alone in another order can report a type cycle through `api`
-  // as an implicit any that tsc does not report.
+  // The app's files in the program's own file order, as tsc checks them:
+  // checking them in another order can report a type cycle through `api` as
+  // an implicit any that tsc does not report. Files the app did not write
+  // (a package's .ts sources, which a package's .d.ts can import) are not
+  // checked: their errors are not the app's, and checking them took a fifth
+  // of the pass on the reference app.
   const appFileNames = new Set(appFiles.map((sf) => sf.fileName));
-  const typeErrors = program.getSemanticDiagnostics().filter((d) => d.category === ts.DiagnosticCategory.Error && d.file && appFileNames.has(d.file.fileName));
+  const typeErrors = appFiles.flatMap((sf) => program.getSemanticDiagnostics(sf)).filter((d) => d.category === ts.DiagnosticCategory.Error && d.file && appFileNames.has(d.file.fileName));
   const typechecked = typeErrors.length === 0;
   if (!typechecked) {
     const shown = typeErrors.slice(0, 3).map((d) => diagnosticText(ts, appRoot, d)).join("; ");
@@ -74,6 +77,7 @@ function main() {
     crons: crons.map(({ node, ...cron }) => cron),
     components,
     findings,
+    inputs: programInputs(program, functionsDir, generatedDir),
   };
   process.stdout.write(JSON.stringify(result));
 }
@@ -92,6 +96,17 @@ function findSchemaFile(program, functionsDir) {
     if (candidate && program.getSourceFile(candidate)) return candidate;
   }
   return undefined;
+}
+
+/**
+ * Every file the program read, as it is on disk (a `_generated` file shown to
+ * the compiler inside the app is read from the codegen cache): static_pass.py
+ * keys its result cache on their contents.
+ */
+function programInputs(program, functionsDir, generatedDir) {
+  const shownGenerated = path.join(functionsDir, "_generated");
+  return program.getSourceFiles().map((sf) => (generatedDir && path.dirname(sf.fileName) === shownGenerated
+    ? path.join(generatedDir, path.basename(sf.fileName)) : sf.fileName));
 }
 
 function withoutFields({ fields, ...table }) {
