@@ -27,7 +27,7 @@ import { skipOuter } from "./catalog.mjs";
 
 const NARROWING_METHODS = /^(slice|filter|find|findLast|length|sort|toSorted|some|every|reduce|at|splice)$/;
 const TERMINALS = new Set(["collect", "take", "first", "unique", "paginate"]);
-const IDENTITY_ARG = /^(userId|ownerId|authorId|creatorId|senderId|accountId|memberId|email|userEmail|user)$/i;
+const IDENTITY_ARG = /^(userId|ownerId|authorId|creatorId|senderId|accountId|memberId|email|userEmail|user|tokenIdentifier|subject)$/i;
 // Fields that make a document personal data: reading them without knowing the caller is suspicious.
 const PERSONAL_FIELD = /^(email|emailAddress|tokenIdentifier|phone|phoneNumber|address|password\w*|secret\w*|token|apiKey)$/i;
 const VERIFY_CALLS = /^(verify|verifySignature|verifyWebhook|constructEvent|constructEventAsync|timingSafeEqual|createHmac|validateEvent|validateRequest|validateWebhook|unwrap)$/;
@@ -597,7 +597,8 @@ function accessRules(model, fn, tables, report, at) {
     const validatorText = argsNode ? argsNode.getText() : "";
     const isIdentity = IDENTITY_ARG.test(arg) || new RegExp(`\\b${arg}\\s*:\\s*v\\.id\\(\\s*["']users["']`).test(validatorText);
     if (!isIdentity) continue;
-    const used = ownFacts.find((f) => new RegExp(`\\b${arg}\\b`).test((f.type === "dbQuery" ? f.chain.end : f.node).getText()));
+    const used = ownFacts.find((f) => new RegExp(`\\b${arg}\\b`).test((f.type === "dbQuery" ? f.chain.end : f.node).getText()))
+      ?? handedToDatabaseCode(model, fn.handlerFn, arg);
     if (used) {
       report("identity-from-args", used.node, fn.name,
         `${fn.name} takes "${arg}" from the client and uses it in a database ${used.type === "write" ? "write" : "read"} without checking who is calling: anyone can pass someone else's ${arg}.`,
@@ -606,6 +607,36 @@ function accessRules(model, fn, tables, report, at) {
       break;
     }
   }
+}
+
+/**
+ * A call in the handler that hands the argument (by name, or the whole args
+ * object) to the app's own code that reads or writes the database: the
+ * argument reaches a query or a write through a helper, a service or a repository.
+ */
+function handedToDatabaseCode(model, handlerFn, arg) {
+  const ts = model.ts;
+  const argsParam = handlerFn.parameters[1];
+  const argsName = argsParam && ts.isIdentifier(argsParam.name) ? argsParam.name.text : null;
+  const carries = (node) => {
+    const expr = skipOuter(ts, node);
+    if (ts.isIdentifier(expr)) return expr.text === arg || expr.text === argsName;
+    if (ts.isPropertyAccessExpression(expr)) return expr.name.text === arg && ts.isIdentifier(expr.expression) && expr.expression.text === argsName;
+    if (ts.isObjectLiteralExpression(expr)) return expr.properties.some((p) => ts.isSpreadAssignment(p) ? carries(p.expression) : ts.isShorthandPropertyAssignment(p) ? p.name.text === arg : ts.isPropertyAssignment(p) && carries(p.initializer));
+    return false;
+  };
+  let found = null;
+  const visit = (node) => {
+    if (found) return;
+    if (ts.isCallExpression(node) && node.arguments.some(carries)) {
+      const target = model.appFunctionOf(node.expression);
+      const fact = target && model.reachable(target).facts.find((f) => f.type === "write" || f.type === "read" || f.type === "dbQuery");
+      if (fact) found = { type: fact.type, node };
+    }
+    ts.forEachChild(node, visit);
+  };
+  if (handlerFn.body) visit(handlerFn.body);
+  return found;
 }
 
 function fatHandler(model, fn, report, at) {

@@ -1,0 +1,75 @@
+"""The reviewer on an app it was not tuned on (tests/fixtures/reviewquality10_app).
+
+The app is a small task tracker a new Convex user might write: a planted flaw
+of every category (each marked FLAW, listed in
+tests/data/review_ground_truth_unseen.yml) beside correct code that only looks
+like one (marked FINE): convex-helpers `customQuery`/`customMutation` builders
+and a hand-written handler wrapper that check the caller, `.filter()` on an
+array, `.collect()` on one task's comments, `.filter()` before `.paginate()`,
+scheduling through `internal.*`, `Date.now()` in a mutation, a webhook that
+checks its signature with svix. The review must find every flaw and report
+nothing else. One review (static and dynamic passes, small sizes) serves the module.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from convex_review.formats import render_json
+from convex_review.review import run_review
+from convex_review.scoring import from_review_json, load_ground_truth, score
+
+FIXTURES = Path(__file__).parent / "fixtures"
+APP = FIXTURES / "reviewquality10_app"
+TRUTH = Path(__file__).parent / "data" / "review_ground_truth_unseen.yml"
+SIZES = (40, 400)
+
+
+@pytest.fixture(scope="module")
+def truth():
+    return load_ground_truth(TRUTH, FIXTURES)
+
+
+@pytest.fixture(scope="module")
+def scored(truth):
+    result = run_review(APP, sizes=SIZES)
+    found = from_review_json(json.loads(render_json(result, APP)), prefix="reviewquality10_app/")
+    flaws, uncovered = truth
+    return score(found, flaws, uncovered), result
+
+
+def test_every_flaw_comment_has_a_ground_truth_entry(truth):
+    flaws, _ = truth
+    for path in sorted((APP / "convex").glob("*.ts")):
+        relative = f"reviewquality10_app/convex/{path.name}"
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            if "// FLAW (" not in line:
+                continue
+            rule = line.split("// FLAW (")[1].split(")")[0]
+            assert any(f.file == relative and f.rule == rule and f.first <= number + 3 and number <= f.last
+                       for f in flaws), f"{relative}:{number}: FLAW ({rule}) has no ground-truth entry"
+
+
+@pytest.mark.slow
+def test_the_review_finds_every_planted_flaw(scored):
+    result, _ = scored
+    assert [(f.rule, f.file, f.first) for f in result.missed] == []
+
+
+@pytest.mark.slow
+def test_correct_code_that_looks_flawed_gets_no_finding(scored):
+    result, review = scored
+    assert [(f.rule, f.file, f.line) for f in result.wrong] == []
+    assert review.static is not None and review.static.typechecked, review.static.warnings
+
+
+@pytest.mark.slow
+def test_the_wrapper_the_static_pass_cannot_see_through_is_decided_by_a_call(scored):
+    _, review = scored
+    archive = next(f for f in review.static.functions if f["name"] == "projects:archive")
+    assert archive["checksAuth"] is None, "a handler built by a call is opaque to the static pass"
+    assert review.dynamic.measurements["projects:archive"]["anonymousAllowed"] is False
+    assert not [f for f in review.findings if f.function == "projects:archive"]
