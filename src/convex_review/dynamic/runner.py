@@ -84,6 +84,7 @@ def run_round(playground: Any, tables: dict[str, TableInfo], identities: dict[st
         current.outcomes.append(outcome)
         if purpose.startswith("probe"):
             _note_inserted_owners(admin, state, outcome, current.inserted_owner)
+        _remove_second_accounts(admin, state, outcome)
         return outcome
 
     for function in public:
@@ -147,6 +148,16 @@ def _note_inserted_owners(admin: Any, state: SeedState, outcome: CallOutcome, ow
                 break
 
 
+
+def _remove_second_accounts(admin: Any, state: SeedState, outcome: CallOutcome) -> None:
+    """Deletes a users document a call created for a probe user who has one already (a sign-up taking the
+    identity from its arguments): with two, every later lookup of that user by token fails as not unique."""
+    for write in outcome.writes:
+        if write.table != state.users_table or write.existed or write.deleted:
+            continue
+        document = admin.get(write.id)
+        if document is not None and _identity_owner(document, state) is not None:
+            admin.delete(write.id)
 
 def _identity_owner(document: dict, state: SeedState) -> str | None:
     """The probe user whose token identifier or subject (else email) a users document holds."""
