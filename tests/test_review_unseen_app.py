@@ -73,3 +73,17 @@ def test_the_wrapper_the_static_pass_cannot_see_through_is_decided_by_a_call(sco
     assert archive["checksAuth"] is None, "a handler built by a call is opaque to the static pass"
     assert review.dynamic.measurements["projects:archive"]["anonymousAllowed"] is False
     assert not [f for f in review.findings if f.function == "projects:archive"]
+
+
+@pytest.mark.slow
+def test_an_app_without_sign_in_is_not_judged_for_access_control():
+    """An anonymous guest book (tests/fixtures/reviewquality10_public_app): there is no caller to check, its
+    HTTP route runs a public mutation any client can call anyway, and the repository has no client code to
+    say what clients call. Only the api.* reference is reported."""
+    from convex_review.static_pass import run_static
+
+    result = run_static(FIXTURES / "reviewquality10_public_app")
+    assert [(f.rule, f.file) for f in result.findings] == [("api-from-server", "convex/http.ts")], result.findings
+    assert any("no sign-in" in warning for warning in result.warnings), result.warnings
+    # No client code in the repository either: nothing says clients do not call entries:sign.
+    assert any("public-should-be-internal is not judged" in warning for warning in result.warnings)

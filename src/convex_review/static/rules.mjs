@@ -184,10 +184,20 @@ export function runRules(model, { schema, functions, httpRoutes, crons, rules })
 
   // ---------------------------------------------------------------- per-function rules
   const references = clientReferences(model);
+  // An app that never asks who is calling (no ctx.auth anywhere, no auth.config) has no sign-in at all: it
+  // is public by design (a demo, an anonymous chat), so there is no caller for the access rules to check.
+  const appHasSignIn = functions.some((fn) => fn.checksAuth !== false) || allFacts.some((f) => f.type === "auth")
+    || ["ts", "js"].some((ext) => existsSync(path.join(model.functionsDir, `auth.config.${ext}`)));
+  if (!appHasSignIn && functions.some((fn) => fn.visibility === "public")) {
+    model.warnings.push("no function checks who is calling (no ctx.auth, no auth.config): the app has no sign-in, so missing-access-control and identity-from-args are not judged");
+  }
   const serverApiRefs = new Map();
   for (const fn of functions) for (const call of fn.calls) if (call.via === "api") serverApiRefs.set(call.target, (serverApiRefs.get(call.target) ?? 0) + 1);
   for (const fact of allFacts) if (fact.type === "run" && fact.ref?.via === "api") serverApiRefs.set(fact.ref.target, (serverApiRefs.get(fact.ref.target) ?? 0) + 1);
   for (const cron of crons) if (cron.via === "api") serverApiRefs.set(cron.target, (serverApiRefs.get(cron.target) ?? 0) + 1);
+  if (references.files === 0 && serverApiRefs.size > 0) {
+    model.warnings.push("no client code calling api.* was found beside the functions folder: public-should-be-internal is not judged");
+  }
   for (const fn of functions) {
     if (!model.inFunctionsDir(fn.decl.getSourceFile().fileName)) continue;
     const at = { file: fn.file, line: fn.line };
@@ -200,12 +210,13 @@ export function runRules(model, { schema, functions, httpRoutes, crons, rules })
       report("missing-args-validator", null, fn.name, `Public ${fn.kind} ${fn.name} has no args validator: any client can send it any value.`,
         { builder: fn.builder, visibility: fn.visibility }, "Add `args: { ... }` with a validator for every argument (`args: {}` when it takes none).", at);
     }
-    if (isPublic) accessRules(model, fn, tables, report, at);
+    if (isPublic && appHasSignIn) accessRules(model, fn, tables, report, at);
     if (isPublic && fn.handlerFn) fatHandler(model, fn, report, at);
     if (isPublic) {
       const fromServer = serverApiRefs.get(fn.name) ?? 0;
       const fromClient = references.targets.get(fn.name) ?? 0;
-      if (fromServer > 0 && fromClient === 0) {
+      // Without any client code in the repository (a backend-only package) nothing says clients do not call it.
+      if (fromServer > 0 && fromClient === 0 && references.files > 0) {
         report("public-should-be-internal", null, fn.name, `${fn.name} is public but only server code calls it (through api.*), never client code in this repository.`,
           { serverReferences: fromServer, clientReferences: 0, clientFilesScanned: references.files },
           `Make it ${fn.kind === "query" ? "internalQuery" : fn.kind === "mutation" ? "internalMutation" : "internalAction"} and call it through internal.*.`, at);
@@ -227,7 +238,9 @@ export function runRules(model, { schema, functions, httpRoutes, crons, rules })
     if (!model.inFunctionsDir(body.getSourceFile().fileName)) continue;
     const reach = model.reachable(body);
     const reads = reach.facts.filter((f) => f.type === "bodyRead");
-    const acts = reach.facts.filter((f) => f.type === "run" && (f.how !== "runQuery"));
+    // A run through api.* reaches a public function any client can call directly: the route exposes
+    // nothing new (api-from-server reports the reference itself).
+    const acts = reach.facts.filter((f) => f.type === "run" && f.how !== "runQuery" && f.ref?.via !== "api");
     const verifies = [...reach.callNames].filter((name) => VERIFY_CALLS.test(name));
     const checksHeader = reach.facts.length && [...reach.bodies].some((b) => /headers\.get\(\s*["'](authorization|x-api-key)["']/i.test(b.getText()));
     if (reads.length && acts.length && !verifies.length && !checksHeader) {
