@@ -87,3 +87,12 @@ def test_an_app_without_sign_in_is_not_judged_for_access_control():
     assert any("no sign-in" in warning for warning in result.warnings), result.warnings
     # No client code in the repository either: nothing says clients do not call entries:sign.
     assert any("public-should-be-internal is not judged" in warning for warning in result.warnings)
+
+
+@pytest.mark.slow
+def test_a_default_export_measured_and_read_is_one_finding(scored):
+    """The playground names a default export by its module; the static pass says "module:default"."""
+    _, review = scored
+    counted = [f for f in review.findings if f.file == "convex/commentCount.ts" and f.rule == "unbounded-collect"]
+    assert [(f.function, f.source) for f in counted] == [("commentCount:default", "both")]
+    assert "commentCount:default" in review.dynamic.measurements

@@ -19,7 +19,7 @@ import hashlib
 import random
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -126,6 +126,8 @@ def _review(playground: Playground, layout: Any, static: Any, sizes: tuple[int, 
     functions = [{"name": f.name, "kind": f.kind, "visibility": f.visibility, "args": f.args, "returns": f.returns}
                  for f in playground.functions]
     static_functions = {f["name"]: f for f in (getattr(static, "functions", None) or [])}
+    # The playground names a default export by its module alone.
+    static_functions |= {name.removesuffix(":default"): f for name, f in static_functions.items() if name.endswith(":default")}
     static_args = {name: list(f.get("args") or []) for name, f in static_functions.items()}
     rng = random.Random(seed)
     rounds: list[Round] = []
@@ -156,8 +158,14 @@ def _review(playground: Playground, layout: Any, static: Any, sizes: tuple[int, 
                 if not (f.rule == "unused-index" and (f.evidence.get("table"), f.evidence.get("index")) in redundant)]
     warnings += judged_warnings
     timings["totalSeconds"] = time.perf_counter() - started
-    return DynamicResult(measurements=_measurements(rounds, functions), findings=findings, warnings=warnings,
-                         timings=timings)
+    findings = [replace(f, function=_full_name(f.function)) if f.function else f for f in findings]
+    measurements = {_full_name(name): values for name, values in _measurements(rounds, functions).items()}
+    return DynamicResult(measurements=measurements, findings=findings, warnings=warnings, timings=timings)
+
+
+def _full_name(name: str) -> str:
+    """A default export is "module" to the playground and "module:default" to the static pass: one name for both."""
+    return name if ":" in name else f"{name}:default"
 
 
 def _measurements(rounds: list[Round], functions: list[dict]) -> dict[str, dict]:
@@ -207,7 +215,7 @@ def _locator(layout: Any, static: Any, static_functions: dict[str, dict]) -> Cal
                 if known.get("name") == name:
                     return Where(known.get("file"), known.get("line"))
             return _search_schema(layout, name, relative)
-        known = static_functions.get(function or "")
+        known = static_functions.get(_full_name(function)) if function else None
         if known is not None:
             return Where(known.get("file"), known.get("line"))
         module, _, export = (function or "").partition(":")
