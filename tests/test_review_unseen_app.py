@@ -25,7 +25,7 @@ from convex_review.scoring import from_review_json, load_ground_truth, score
 FIXTURES = Path(__file__).parent / "fixtures"
 APP = FIXTURES / "reviewquality10_app"
 TRUTH = Path(__file__).parent / "data" / "review_ground_truth_unseen.yml"
-SIZES = (40, 400)
+SIZES = (20, 200)
 
 
 @pytest.fixture(scope="module")
