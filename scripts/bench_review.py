@@ -38,6 +38,9 @@ from convex_review.scoring import from_eslint_json, from_review_json, load_groun
 
 SNIPPETS = REPO / "snippets"
 TRUTH = REPO / "tests" / "data" / "review_ground_truth.yml"
+# An app the reviewer was not tuned on, with its own ground truth (files relative to tests/fixtures/).
+UNSEEN_APP = REPO / "tests" / "fixtures" / "reviewquality10_app"
+UNSEEN_TRUTH = REPO / "tests" / "data" / "review_ground_truth_unseen.yml"
 ESLINT = SNIPPETS / "node_modules" / "eslint" / "bin" / "eslint.js"
 ESLINT_CONFIG = "tools/eslint.all-convex-rules.mjs"
 GENERATED_MODULES = 300
@@ -134,6 +137,14 @@ def main() -> None:
             print_score(label, reviewer_findings(workdir, args.static_only), flaws, uncovered)
         except Exception as error:  # a reviewer failure is a number we could not get, not the end of the bench
             print(f"  {label}: failed: {type(error).__name__}: {error}")
+        try:
+            unseen_flaws, _ = load_ground_truth(UNSEEN_TRUTH, UNSEEN_APP.parent)
+            unseen = run_review(UNSEEN_APP, static_only=args.static_only)
+            print(f"  unseen app {UNSEEN_APP.name}: {len(unseen_flaws)} planted flaws")
+            print_score(label, from_review_json(json.loads(render_json(unseen, REPO)), prefix=f"{UNSEEN_APP.name}/"),
+                        unseen_flaws, [])
+        except Exception as error:
+            print(f"  {label} on {UNSEEN_APP.name}: failed: {type(error).__name__}: {error}")
         eslint, unmapped = eslint_findings()
         print_score("@convex-dev/eslint-plugin, all rules", eslint, flaws, uncovered,
                     f"   ({unmapped} findings of rules the reviewer has no counterpart for, not scored)")

@@ -55,6 +55,13 @@ def _cache_dir() -> Path:
     return Path(os.environ.get("CONVEX_PLAYGROUND_CACHE", REPO_ROOT / "build" / "playground-cache"))
 
 
+
+def cache_dir() -> Path:
+    """The folder the playground caches app bundles and generated code in (CONVEX_PLAYGROUND_CACHE, else
+    build/playground-cache); tools that keep per-app copies next to those bundles put them there too."""
+    return _cache_dir()
+
+
 Identity = Mapping[str, Any]
 
 
@@ -607,6 +614,27 @@ class Playground:
     def call_rows(self) -> list[dict[str, Any]]:
         """Every recorded call as a flat dict, ready for `pandas.DataFrame`."""
         return [record.as_row() for record in self.calls]
+
+    # ------------------------------------------------------------------ the reviewer's probes (sidecar/review_probes.mjs)
+    def exported_schema(self) -> dict[str, Any] | None:
+        """The app schema's own `export()` as a dict (tables, their indexes, document validators as JSON),
+        or None when the app has no schema."""
+        return self._result(self._request("reviewSchema"))["schema"]
+
+    def block_outbound_network(self) -> None:
+        """From now on `fetch` from the app's functions to anything but the loopback interface fails
+        (with a TypeError naming the refused origin), for the rest of this sidecar's life."""
+        self._result(self._request("reviewBlockNetwork"))
+
+    def take_access_log(self) -> dict[str, Any]:
+        """What calls read and wrote since the last take, then forgets it (the first take starts recording):
+        `{"sources": {"table.index" | "table" (a scan) | "table.search:name": ranges}, "filtered": the same
+        for queries narrowed with .filter(), "writes": [{"table", "id", "existed", "deleted"}]}`."""
+        return self._result(self._request("reviewTake"))
+
+    def store_files(self, count: int) -> list[str]:
+        """Stores `count` small text files in file storage and returns their `_storage` ids."""
+        return list(self._result(self._request("reviewStoreFiles", count=count))["ids"])
 
     # ------------------------------------------------------------------ internals
     def _request(self, op: str, **fields: Any) -> dict:

@@ -19,7 +19,7 @@ import hashlib
 import random
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -27,7 +27,7 @@ from convex_playground import Playground
 from convex_playground.app import resolve_app
 from convex_playground.errors import PlaygroundError
 from convex_playground.identity import identity_from_token
-from convex_playground.playground import _cache_dir
+from convex_playground.playground import cache_dir
 
 from .dynamic.runner import Round, run_round, tables_read_as_unique
 from .dynamic.seeding import USER_NAMES, table_infos
@@ -63,7 +63,7 @@ def _copy_place(root: Path) -> Iterator[Path]:
     (a fresh temporary folder each time would bundle again, and leave a cache
     entry behind per run). The lock keeps two reviews of one app apart.
     """
-    place = _cache_dir() / "review-copies" / hashlib.sha256(str(root).encode()).hexdigest()[:16]
+    place = cache_dir() / "review-copies" / hashlib.sha256(str(root).encode()).hexdigest()[:16]
     place.mkdir(parents=True, exist_ok=True)
     with open(place.with_suffix(".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -116,8 +116,8 @@ def run_dynamic(app_dir: Path, *, static: Any = None, sizes: tuple[int, ...] = (
 
 def _review(playground: Playground, layout: Any, static: Any, sizes: tuple[int, ...], enabled: set[str],
             say: Callable[[str], None], seed: int, timings: dict[str, float], started: float) -> DynamicResult:
-    playground._result(playground._request("reviewBlockNetwork"))
-    schema = playground._result(playground._request("reviewSchema"))["schema"]
+    playground.block_outbound_network()
+    schema = playground.exported_schema()
     tables = table_infos(schema)
     warnings: list[str] = []
     if not tables:
@@ -126,6 +126,8 @@ def _review(playground: Playground, layout: Any, static: Any, sizes: tuple[int, 
     functions = [{"name": f.name, "kind": f.kind, "visibility": f.visibility, "args": f.args, "returns": f.returns}
                  for f in playground.functions]
     static_functions = {f["name"]: f for f in (getattr(static, "functions", None) or [])}
+    # The playground names a default export by its module alone.
+    static_functions |= {name.removesuffix(":default"): f for name, f in static_functions.items() if name.endswith(":default")}
     static_args = {name: list(f.get("args") or []) for name, f in static_functions.items()}
     rng = random.Random(seed)
     rounds: list[Round] = []
@@ -148,10 +150,22 @@ def _review(playground: Playground, layout: Any, static: Any, sizes: tuple[int, 
     say("judging the measurements")
     locate = _locator(layout, static, static_functions)
     findings, judged_warnings = judge(rounds, functions, locate, enabled, static_functions)
+    # An index that is a prefix of another gets one finding, the static pass's redundant-index (its fix
+    # names the index that serves instead), whether or not anything reads through it.
+    redundant = {(f.evidence.get("table"), f.evidence.get("index"))
+                 for f in getattr(static, "findings", None) or [] if f.rule == "redundant-index"}
+    findings = [f for f in findings
+                if not (f.rule == "unused-index" and (f.evidence.get("table"), f.evidence.get("index")) in redundant)]
     warnings += judged_warnings
     timings["totalSeconds"] = time.perf_counter() - started
-    return DynamicResult(measurements=_measurements(rounds, functions), findings=findings, warnings=warnings,
-                         timings=timings)
+    findings = [replace(f, function=_full_name(f.function)) if f.function else f for f in findings]
+    measurements = {_full_name(name): values for name, values in _measurements(rounds, functions).items()}
+    return DynamicResult(measurements=measurements, findings=findings, warnings=warnings, timings=timings)
+
+
+def _full_name(name: str) -> str:
+    """A default export is "module" to the playground and "module:default" to the static pass: one name for both."""
+    return name if ":" in name else f"{name}:default"
 
 
 def _measurements(rounds: list[Round], functions: list[dict]) -> dict[str, dict]:
@@ -201,7 +215,7 @@ def _locator(layout: Any, static: Any, static_functions: dict[str, dict]) -> Cal
                 if known.get("name") == name:
                     return Where(known.get("file"), known.get("line"))
             return _search_schema(layout, name, relative)
-        known = static_functions.get(function or "")
+        known = static_functions.get(_full_name(function)) if function else None
         if known is not None:
             return Where(known.get("file"), known.get("line"))
         module, _, export = (function or "").partition(":")

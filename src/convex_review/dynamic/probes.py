@@ -79,7 +79,7 @@ class CallOutcome:
 
 def take_probes(playground: Any) -> dict:
     """What the calls since the last take read through and wrote (see review_probes.mjs)."""
-    return playground._result(playground._request("reviewTake"))
+    return playground.take_access_log()
 
 
 def call(playground: Any, client: Any, function: dict, caller: str, purpose: str, size: int, args: dict) -> CallOutcome:

@@ -33,7 +33,7 @@ from convex_playground.errors import PlaygroundError
 from .arguments import arguments_for, names_users, names_users_by_name
 from .probes import CallOutcome, call, take_probes
 from .seeding import SeedState, TableInfo, seed
-from .values import Picker, Unsatisfiable, generate_object
+from .values import Picker, Unsatisfiable, generate_object, identity_key
 
 _KIND_ORDER = {"query": 0, "mutation": 1, "action": 2}
 
@@ -66,8 +66,7 @@ def run_round(playground: Any, tables: dict[str, TableInfo], identities: dict[st
     playground.reset()
     progress(f"seeding {size:,} per table ({len(tables)} tables)")
     admin = playground.admin()
-    state = seed(admin, tables, identities, size, rng, one_per_user, store_files=lambda count: playground._result(
-        playground._request("reviewStoreFiles", count=count))["ids"])
+    state = seed(admin, tables, identities, size, rng, one_per_user, store_files=playground.store_files)
     current = Round(size=size, state=state, seeded={name: len(ids) for name, ids in state.ids.items()})
     clients = {"anonymous": playground.client(), "admin": admin,
                **{user: playground.client(identity) for user, identity in identities.items()}}
@@ -85,6 +84,7 @@ def run_round(playground: Any, tables: dict[str, TableInfo], identities: dict[st
         current.outcomes.append(outcome)
         if purpose.startswith("probe"):
             _note_inserted_owners(admin, state, outcome, current.inserted_owner)
+        _remove_second_accounts(admin, state, outcome)
         return outcome
 
     for function in public:
@@ -127,11 +127,19 @@ def run_round(playground: Any, tables: dict[str, TableInfo], identities: dict[st
 
 
 def _note_inserted_owners(admin: Any, state: SeedState, outcome: CallOutcome, owners: dict[str, str]) -> None:
-    """Who owns each document a probe inserted (its user-reference fields point at alice or bob)."""
+    """Who owns each document a probe inserted: the user its user-reference fields point at, or, for a
+    new users document, the user whose identity (token identifier, subject, email) it was given."""
     by_id = {user_id: user for user, user_id in state.user_ids.items()}
     for write in outcome.writes:
         info = state.tables.get(write.table)
-        if write.existed or write.deleted or info is None or not info.owner_fields:
+        if write.existed or write.deleted or info is None:
+            continue
+        if write.table == state.users_table:
+            claimed = _identity_owner(admin.get(write.id) or {}, state)
+            if claimed is not None:
+                owners[write.id] = claimed
+            continue
+        if not info.owner_fields:
             continue
         document = admin.get(write.id) or {}
         for field_name in info.owner_fields:
@@ -139,6 +147,29 @@ def _note_inserted_owners(admin: Any, state: SeedState, outcome: CallOutcome, ow
                 owners[write.id] = by_id[document[field_name]]
                 break
 
+
+
+def _remove_second_accounts(admin: Any, state: SeedState, outcome: CallOutcome) -> None:
+    """Deletes a users document a call created for a probe user who has one already (a sign-up taking the
+    identity from its arguments): with two, every later lookup of that user by token fails as not unique."""
+    for write in outcome.writes:
+        if write.table != state.users_table or write.existed or write.deleted:
+            continue
+        document = admin.get(write.id)
+        if document is not None and _identity_owner(document, state) is not None:
+            admin.delete(write.id)
+
+def _identity_owner(document: dict, state: SeedState) -> str | None:
+    """The probe user whose token identifier or subject (else email) a users document holds."""
+    for keys in (("tokenIdentifier", "subject"), ("email",)):
+        for name, value in document.items():
+            key = identity_key(name)
+            if key not in keys:
+                continue
+            for user, identity in state.identities.items():
+                if value == identity.get(key):
+                    return user
+    return None
 
 _NOT_UNIQUE = re.compile(r"unique\(\) query returned more than one result from table (\w+)")
 

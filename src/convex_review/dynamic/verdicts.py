@@ -45,6 +45,9 @@ from .arguments import names_users
 from .probes import CallOutcome
 from .runner import Round
 
+# A returned string counts as a document's value only from this length up: short ones ("open", "done")
+# are shared by many documents by chance.
+_DISTINCT_LENGTH = 8
 _LIMIT_ERROR = re.compile(r"(too many|too much).*(single function execution|transaction)|read limit", re.IGNORECASE)
 
 
@@ -265,7 +268,9 @@ def _access_findings(rounds: list[Round], functions: list[dict], locate: Any) ->
 
     missing-access-control is reported when, with alice's data in the
     arguments, an anonymous caller or carol (signed in, owning nothing):
-    * gets back a document of a private table owned by alice; or
+    * gets back a document of a private table owned by alice, or reads a
+      private table and gets back a value of one of alice's documents there
+      (a field of it, e.g. its owner's id) that the arguments did not hold; or
     * changes or deletes a document owned by alice, where the document is in
       a private table, is her users document, is deleted, or the caller is
       anonymous (a signed-in user editing a shared document, e.g. a counter on
@@ -274,8 +279,8 @@ def _access_findings(rounds: list[Round], functions: list[dict], locate: Any) ->
 
     identity-from-args is reported when carol, naming bob in the function's
     user arguments (a `v.id("users")`, an email, a token identifier), creates
-    or changes a document owned by bob or gets back a private document of
-    bob's: the function took the user from its arguments, since carol has no
+    or changes a document owned by bob (a new users document holding bob's
+    token identifier or email is bob's) or gets back private data of bob's: the function took the user from its arguments, since carol has no
     role or membership that could allow it.
     """
     findings: list[Finding] = []
@@ -331,6 +336,9 @@ def _proof(outcome: CallOutcome, victim: str, private: dict[str, str], current: 
         table = _table_of(leaked[0], state)
         return {"what": f"returned {len(leaked)} of {victim}'s {table} documents", "table": table,
                 "documents": leaked[:5], "privateBecause": f"{private[table]} returns only the caller's {table}"}
+    shown = _private_values_shown(outcome, victim, private, state)
+    if shown is not None:
+        return shown
     for write in outcome.writes:
         if write.existed and state.owner.get(write.id) == victim:
             serious = (write.deleted or write.table in private or write.id == state.user_ids.get(victim)
@@ -345,6 +353,26 @@ def _proof(outcome: CallOutcome, victim: str, private: dict[str, str], current: 
                     "documents": [write.id], "write": "inserted"}
     return None
 
+
+
+def _private_values_shown(outcome: CallOutcome, victim: str, private: dict[str, str], state: Any) -> dict | None:
+    """The call read a private table and returned a value of one of the victim's documents there (a field,
+    not the whole document: `digests.map((d) => d.userId)`), which the caller did not pass in."""
+    tables = sorted({source.split(".")[0] for source in outcome.sources} & set(private))
+    if not tables:
+        return None
+    returned = set(_strings(outcome.result)) - set(_strings(outcome.args))
+    for table in tables:
+        for document_id in state.ids.get(table, []):
+            if state.owner.get(document_id) != victim:
+                continue
+            values = {text for text in _strings(state.documents.get(document_id, {})) if len(text) >= _DISTINCT_LENGTH}
+            shown = sorted(values & returned)
+            if shown:
+                return {"what": f"read {table} and returned a value of {victim}'s document {document_id} ({shown[0]})",
+                        "table": table, "documents": [document_id],
+                        "privateBecause": f"{private[table]} returns only the caller's {table}"}
+    return None
 
 def _table_of(document_id: str, state: Any) -> str | None:
     """convex-test's ids end with their table's name."""

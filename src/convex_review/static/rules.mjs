@@ -27,7 +27,7 @@ import { skipOuter } from "./catalog.mjs";
 
 const NARROWING_METHODS = /^(slice|filter|find|findLast|length|sort|toSorted|some|every|reduce|at|splice)$/;
 const TERMINALS = new Set(["collect", "take", "first", "unique", "paginate"]);
-const IDENTITY_ARG = /^(userId|ownerId|authorId|creatorId|senderId|accountId|memberId|email|userEmail|user)$/i;
+const IDENTITY_ARG = /^(userId|ownerId|authorId|creatorId|senderId|accountId|memberId|email|userEmail|user|tokenIdentifier|subject)$/i;
 // Fields that make a document personal data: reading them without knowing the caller is suspicious.
 const PERSONAL_FIELD = /^(email|emailAddress|tokenIdentifier|phone|phoneNumber|address|password\w*|secret\w*|token|apiKey)$/i;
 const VERIFY_CALLS = /^(verify|verifySignature|verifyWebhook|constructEvent|constructEventAsync|timingSafeEqual|createHmac|validateEvent|validateRequest|validateWebhook|unwrap)$/;
@@ -184,10 +184,20 @@ export function runRules(model, { schema, functions, httpRoutes, crons, rules })
 
   // ---------------------------------------------------------------- per-function rules
   const references = clientReferences(model);
+  // An app that never asks who is calling (no ctx.auth anywhere, no auth.config) has no sign-in at all: it
+  // is public by design (a demo, an anonymous chat), so there is no caller for the access rules to check.
+  const appHasSignIn = functions.some((fn) => fn.checksAuth !== false) || allFacts.some((f) => f.type === "auth")
+    || ["ts", "js"].some((ext) => existsSync(path.join(model.functionsDir, `auth.config.${ext}`)));
+  if (!appHasSignIn && functions.some((fn) => fn.visibility === "public")) {
+    model.warnings.push("no function checks who is calling (no ctx.auth, no auth.config): the app has no sign-in, so missing-access-control and identity-from-args are not judged");
+  }
   const serverApiRefs = new Map();
   for (const fn of functions) for (const call of fn.calls) if (call.via === "api") serverApiRefs.set(call.target, (serverApiRefs.get(call.target) ?? 0) + 1);
   for (const fact of allFacts) if (fact.type === "run" && fact.ref?.via === "api") serverApiRefs.set(fact.ref.target, (serverApiRefs.get(fact.ref.target) ?? 0) + 1);
   for (const cron of crons) if (cron.via === "api") serverApiRefs.set(cron.target, (serverApiRefs.get(cron.target) ?? 0) + 1);
+  if (references.files === 0 && serverApiRefs.size > 0) {
+    model.warnings.push("no client code calling api.* was found beside the functions folder: public-should-be-internal is not judged");
+  }
   for (const fn of functions) {
     if (!model.inFunctionsDir(fn.decl.getSourceFile().fileName)) continue;
     const at = { file: fn.file, line: fn.line };
@@ -200,12 +210,13 @@ export function runRules(model, { schema, functions, httpRoutes, crons, rules })
       report("missing-args-validator", null, fn.name, `Public ${fn.kind} ${fn.name} has no args validator: any client can send it any value.`,
         { builder: fn.builder, visibility: fn.visibility }, "Add `args: { ... }` with a validator for every argument (`args: {}` when it takes none).", at);
     }
-    if (isPublic) accessRules(model, fn, tables, report, at);
+    if (isPublic && appHasSignIn) accessRules(model, fn, tables, report, at);
     if (isPublic && fn.handlerFn) fatHandler(model, fn, report, at);
     if (isPublic) {
       const fromServer = serverApiRefs.get(fn.name) ?? 0;
       const fromClient = references.targets.get(fn.name) ?? 0;
-      if (fromServer > 0 && fromClient === 0) {
+      // Without any client code in the repository (a backend-only package) nothing says clients do not call it.
+      if (fromServer > 0 && fromClient === 0 && references.files > 0) {
         report("public-should-be-internal", null, fn.name, `${fn.name} is public but only server code calls it (through api.*), never client code in this repository.`,
           { serverReferences: fromServer, clientReferences: 0, clientFilesScanned: references.files },
           `Make it ${fn.kind === "query" ? "internalQuery" : fn.kind === "mutation" ? "internalMutation" : "internalAction"} and call it through internal.*.`, at);
@@ -227,7 +238,9 @@ export function runRules(model, { schema, functions, httpRoutes, crons, rules })
     if (!model.inFunctionsDir(body.getSourceFile().fileName)) continue;
     const reach = model.reachable(body);
     const reads = reach.facts.filter((f) => f.type === "bodyRead");
-    const acts = reach.facts.filter((f) => f.type === "run" && (f.how !== "runQuery"));
+    // A run through api.* reaches a public function any client can call directly: the route exposes
+    // nothing new (api-from-server reports the reference itself).
+    const acts = reach.facts.filter((f) => f.type === "run" && f.how !== "runQuery" && f.ref?.via !== "api");
     const verifies = [...reach.callNames].filter((name) => VERIFY_CALLS.test(name));
     const checksHeader = reach.facts.length && [...reach.bodies].some((b) => /headers\.get\(\s*["'](authorization|x-api-key)["']/i.test(b.getText()));
     if (reads.length && acts.length && !verifies.length && !checksHeader) {
@@ -597,7 +610,8 @@ function accessRules(model, fn, tables, report, at) {
     const validatorText = argsNode ? argsNode.getText() : "";
     const isIdentity = IDENTITY_ARG.test(arg) || new RegExp(`\\b${arg}\\s*:\\s*v\\.id\\(\\s*["']users["']`).test(validatorText);
     if (!isIdentity) continue;
-    const used = ownFacts.find((f) => new RegExp(`\\b${arg}\\b`).test((f.type === "dbQuery" ? f.chain.end : f.node).getText()));
+    const used = ownFacts.find((f) => new RegExp(`\\b${arg}\\b`).test((f.type === "dbQuery" ? f.chain.end : f.node).getText()))
+      ?? handedToDatabaseCode(model, fn.handlerFn, arg);
     if (used) {
       report("identity-from-args", used.node, fn.name,
         `${fn.name} takes "${arg}" from the client and uses it in a database ${used.type === "write" ? "write" : "read"} without checking who is calling: anyone can pass someone else's ${arg}.`,
@@ -606,6 +620,36 @@ function accessRules(model, fn, tables, report, at) {
       break;
     }
   }
+}
+
+/**
+ * A call in the handler that hands the argument (by name, or the whole args
+ * object) to the app's own code that reads or writes the database: the
+ * argument reaches a query or a write through a helper, a service or a repository.
+ */
+function handedToDatabaseCode(model, handlerFn, arg) {
+  const ts = model.ts;
+  const argsParam = handlerFn.parameters[1];
+  const argsName = argsParam && ts.isIdentifier(argsParam.name) ? argsParam.name.text : null;
+  const carries = (node) => {
+    const expr = skipOuter(ts, node);
+    if (ts.isIdentifier(expr)) return expr.text === arg || expr.text === argsName;
+    if (ts.isPropertyAccessExpression(expr)) return expr.name.text === arg && ts.isIdentifier(expr.expression) && expr.expression.text === argsName;
+    if (ts.isObjectLiteralExpression(expr)) return expr.properties.some((p) => ts.isSpreadAssignment(p) ? carries(p.expression) : ts.isShorthandPropertyAssignment(p) ? p.name.text === arg : ts.isPropertyAssignment(p) && carries(p.initializer));
+    return false;
+  };
+  let found = null;
+  const visit = (node) => {
+    if (found) return;
+    if (ts.isCallExpression(node) && node.arguments.some(carries)) {
+      const target = model.appFunctionOf(node.expression);
+      const fact = target && model.reachable(target).facts.find((f) => f.type === "write" || f.type === "read" || f.type === "dbQuery");
+      if (fact) found = { type: fact.type, node };
+    }
+    ts.forEachChild(node, visit);
+  };
+  if (handlerFn.body) visit(handlerFn.body);
+  return found;
 }
 
 function fatHandler(model, fn, report, at) {
