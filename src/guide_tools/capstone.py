@@ -79,7 +79,7 @@ def start(name: str = "nb10"):
     app, pg = scratch_app(name, source=origin)
     # The reference tests' shared set-up, so the reader's test can sign people in as they do.
     shutil.copytree(DEFAULT_APP / "tests" / "support", app / "tests" / "support")
-    _loaded[app] = _sources(app)
+    track(app)
     return app, pg
 
 
@@ -87,6 +87,12 @@ def start(name: str = "nb10"):
 
 _loaded: dict[Path, dict[str, bytes]] = {}   # app folder -> the sources its playground runs
 _load_errors: dict[Path, str] = {}            # app folder -> why the last load failed
+
+
+def track(app: Path) -> None:
+    """Remembers the sources of a scratch app whose playground just started, for `install` and `load`."""
+    _loaded[app] = _sources(app)
+    _load_errors.pop(app, None)
 
 
 def _sources(app: Path) -> dict[str, bytes]:
@@ -150,7 +156,8 @@ def load(app: Path, pg) -> str:
     return "Type-checked and loaded: the scratch app runs your files (its database starts empty)."
 
 
-def _not_loaded(app: Path) -> str | None:
+def load_problem(app: Path) -> str | None:
+    """The ❌ line for an app whose last load failed; None when it runs what was written."""
     if app not in _load_errors:
         return None
     error = _load_errors[app]
@@ -179,7 +186,7 @@ def _with_probe(app: Path, pg, probe_name: str, source: str) -> str | None:
     if not probe.is_file() or probe.read_text(encoding="utf-8") != source:
         write_module(app, f"convex/{probe_name}.ts", source)
     load(app, pg)
-    return _not_loaded(app)
+    return load_problem(app)
 
 
 # ------------------------------------------------------------------ seeding
@@ -208,7 +215,7 @@ def _indexes(table_source: str) -> dict[str, list[str]]:
 
 
 def check_schema(app: Path, pg, table_source: str) -> str:
-    if problem := _not_loaded(app):
+    if problem := load_problem(app):
         return problem
     if "reactions" not in pg.tables:
         return (f"{FAIL} Not yet: the scratch app has no `reactions` table. Put a "
@@ -408,7 +415,7 @@ def check_service(app: Path, pg) -> str:
 def check_public(app: Path, pg) -> str:
     if problem := _missing_exports(app, PUBLIC, PUBLIC_EXPORTS):
         return problem + " Export a mutation `toggle` and a query `counts`."
-    if problem := _not_loaded(app):
+    if problem := load_problem(app):
         return problem
     source = (app / PUBLIC).read_text(encoding="utf-8")
     if "ctx.db" in source:
