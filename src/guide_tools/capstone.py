@@ -109,11 +109,16 @@ def _digest(folder: Path) -> str:
 def write_schema(app: Path, fields: str, table: str) -> None:
     """schema.ts of the scratch app: the one before reactions, plus the reader's declarations and table."""
     text = schema_without_reactions()
-    if fields.strip():
+    # Comments alone (the exercise as shipped) leave the schema as it was, so they cost no reload.
+    if _has_code(fields):
         text = text.replace(FIELDS_ANCHOR, fields.strip("\n") + "\n\n" + FIELDS_ANCHOR, 1)
-    if table.strip():
+    if _has_code(table):
         text = text.replace(TABLE_ANCHOR, TABLE_ANCHOR + "\n" + table.strip("\n") + "\n", 1)
     write_module(app, "convex/schema.ts", text)
+
+
+def _has_code(text: str) -> bool:
+    return any(line.strip() and not line.strip().startswith("//") for line in text.splitlines())
 
 
 def install(app: Path, pg, relative_path: str, source: str) -> str:
@@ -121,8 +126,8 @@ def install(app: Path, pg, relative_path: str, source: str) -> str:
 
     A repository or service that exports what the exercise asks for gets its
     check's probe module in the same reload (one type-check and restart, not
-    two). A file that exports nothing yet (the exercise as shipped) is written
-    without a reload when it is the only change: it adds nothing to run."""
+    two). Files that export nothing, before and after (the exercises as
+    shipped), are written without a reload: they add nothing to run."""
     write_module(app, relative_path, source)
     if relative_path in PROBES:
         probe_name, probe_source, names = PROBES[relative_path]
@@ -130,10 +135,10 @@ def install(app: Path, pg, relative_path: str, source: str) -> str:
             write_module(app, f"convex/{probe_name}.ts", probe_source)
         else:
             (app / "convex" / f"{probe_name}.ts").unlink(missing_ok=True)
-    changed = {name for name, code in _sources(app).items() if _loaded.get(app, {}).get(name) != code}
-    changed |= set(_loaded.get(app, {})) - set(_sources(app))
-    if changed == {relative_path} and not _exports(source) and not _exports(
-            _loaded[app].get(relative_path, b"").decode("utf-8")) and app not in _load_errors:
+    current, loaded = _sources(app), _loaded.get(app, {})
+    changed = {name for name in current.keys() | loaded.keys() if current.get(name) != loaded.get(name)}
+    if app not in _load_errors and changed and all(
+            not _exports(version.get(name, b"").decode("utf-8")) for name in changed for version in (current, loaded)):
         return f"{relative_path} exports nothing yet, so the app was not reloaded."
     return load(app, pg)
 
