@@ -38,7 +38,8 @@ def test_the_broken_versions_each_change_the_reference_service_in_one_place():
 
 
 def test_index_fields_are_read_from_the_readers_table():
-    table = 'reactions: defineTable({}).index("by_m", ["messageId"]).index(\'by_all\', ["messageId", "userId", "emoji"])'
+    table = ('reactions: defineTable({}).index("by_m", ["messageId"])'
+             '.index(\'by_all\', ["messageId", "userId", "emoji"])')
     assert capstone._indexes(table) == {"by_m": ["messageId"], "by_all": ["messageId", "userId", "emoji"]}
 
 
@@ -59,7 +60,8 @@ def test_install_reloads_only_for_code_to_run_and_remembers_a_failed_load(scratc
     said = capstone.install(app, pg, "convex/pins.ts", "// pin(noteId) goes here\n")
     assert "exports nothing yet" in said and pg.pid == started, "a file with nothing to run costs no reload"
 
-    said = capstone.install(app, pg, "convex/pins.ts", 'import { nothing } from "./notes";\nexport const x = nothing;\n')
+    broken = 'import { nothing } from "./notes";\nexport const x = nothing;\n'
+    said = capstone.install(app, pg, "convex/pins.ts", broken)
     assert said.startswith("The scratch app did not load: convex/pins.ts:1: "), said
     problem = capstone.load_problem(app)
     assert problem.startswith("❌ ") and "convex/pins.ts:1:" in problem

@@ -231,7 +231,8 @@ def check_schema(app: Path, pg, table_source: str) -> str:
     try:
         db.insert("reactions", reaction)
     except Exception as error:
-        return f"{FAIL} Not yet: the schema refuses a reaction {{messageId, userId, emoji: '👍'}}: {error_message(error)}"
+        return (f"{FAIL} Not yet: the schema refuses a reaction {{messageId, userId, emoji: '👍'}}: "
+                f"{error_message(error)}")
     for field in reaction:
         partial = {k: v for k, v in reaction.items() if k != field}
         try:
@@ -395,21 +396,26 @@ def check_service(app: Path, pg) -> str:
     expected = [("👍", 2, True), ("🎉", 1, False)]
     got = counts(grace)
     if sorted(got) != sorted(expected):
-        return f"{FAIL} Not yet: after Grace 👍, Ada 🎉 and Ada 👍, countReactions for Grace gives {got}, expected {expected}."
+        return (f"{FAIL} Not yet: after Grace 👍, Ada 🎉 and Ada 👍, countReactions for Grace gives {got}, "
+                f"expected {expected}.")
     if got != expected:
-        return f"{FAIL} Not yet: the counts are right, but the rows should follow each emoji's oldest reaction (👍 came first): {got}."
+        return (f"{FAIL} Not yet: the counts are right, but the rows should follow each emoji's oldest reaction "
+                f"(👍 came first): {got}.")
     if toggle(grace, "👍") is not False:
         return f"{FAIL} Not yet: a second toggle of the same emoji should take the reaction back and return false."
     after = counts(grace)
     if sorted(after) != sorted([("👍", 1, False), ("🎉", 1, False)]):
-        return f"{FAIL} Not yet: after Grace took her 👍 back, her counts are {after}, expected 👍 1 (not hers) and 🎉 1."
+        return (f"{FAIL} Not yet: after Grace took her 👍 back, her counts are {after}, "
+                "expected 👍 1 (not hers) and 🎉 1.")
     if (stored := sum(r["messageId"] == message for r in db.table("reactions"))) != 2:
-        return f"{FAIL} Not yet: the table holds {stored} reactions where 2 should remain (one person, one emoji, one row)."
+        return (f"{FAIL} Not yet: the message has {stored} reactions where 2 should remain "
+                "(one person, one emoji, one row).")
     if (code := _refusal(lambda: toggle(linus, "👍"))) != "NOT_A_MEMBER":
         return (f"{FAIL} Not yet: someone outside the channel could react ({code or 'no error'}); the service "
                 "must refuse with NOT_A_MEMBER (requireMembership from ./channels).")
     if (code := _refusal(lambda: counts(linus))) != "NOT_A_MEMBER":
-        return f"{FAIL} Not yet: someone outside the channel could read the counts ({code or 'no error'}); expected NOT_A_MEMBER."
+        return (f"{FAIL} Not yet: someone outside the channel could read the counts ({code or 'no error'}); "
+                "expected NOT_A_MEMBER.")
     return (f"{PASS} The service enforces the rules: members only, one reaction per person and emoji, "
             "a second toggle takes it back, rows ordered by each emoji's oldest reaction.")
 
@@ -563,6 +569,7 @@ def _test_verdict(name: str, folders: list[Path]) -> str:
                 f"the exercise asked (an order? an error text?): {reference['first']}")
     for folder, (_, _, flaw) in zip(folders[2:], MUTANTS.values()):
         if not results[folder.name]["failed"]:
-            return f"{FAIL} Not yet: your {yours['passed']} test(s) also pass on a version {flaw}. Add a test that catches it."
+            return (f"{FAIL} Not yet: your {yours['passed']} test(s) also pass on a version {flaw}. "
+                    "Add a test that catches it.")
     return (f"{PASS} Your {yours['passed']} test(s) pass on your app and on the reference, and catch both broken "
             "versions (one that never takes a reaction back, one that lets outsiders react).")
