@@ -8,14 +8,14 @@ and the reader writes it back step by step; each step's check (`check_*`)
 returns one ✅/❌ line for `guide_tools.exercises.self_check`.
 
 The checks call the playground. Repository and service functions are not
-callable from a client, so their checks add a small probe module of internal
-functions that call them (`convex/capstone*Probe.ts`), reload, and call the
-probe with the admin handle. Every check seeds its own data under fresh names
-and reloads only when a file changed, so it gives the same verdict however
-often it runs. The test step runs vitest on the reader's test three times over:
-against the reader's app (it must pass), against the reference feature (it
-must pass too: the test checks what was asked, not one implementation), and
-against two reference versions with a bug each (it must fail).
+callable from a client, so a probe module of internal functions that call
+them (`convex/capstone*Probe.ts`) is written with the reader's file (one
+reload for both), and the check calls the probe with the admin handle. Every
+check seeds its own data under fresh names and reloads only when a file
+changed, so it gives the same verdict however often it runs. The test step
+runs vitest once over four copies: the reader's app (the test must pass), the
+reference feature (it must pass too: the test checks what was asked, not one
+implementation), and two reference versions with a bug each (it must fail).
 """
 
 from __future__ import annotations
