@@ -38,6 +38,18 @@ export const messageFields = {
 };
 // --8<-- [end:shared_validators]
 
+// --8<-- [start:reaction_fields]
+// The reactions a message can get: a closed set, so the validator refuses
+// anything else before a handler runs, and the client gets a typed union.
+export const reactionEmoji = v.union(v.literal("👍"), v.literal("❤️"), v.literal("🎉"), v.literal("😂"));
+
+export const reactionFields = {
+  messageId: v.id("messages"),
+  userId: v.id("users"),
+  emoji: reactionEmoji,
+};
+// --8<-- [end:reaction_fields]
+
 export default defineSchema({
   // --8<-- [start:users_table]
   users: defineTable(userFields)
@@ -73,6 +85,17 @@ export default defineSchema({
     // field narrows the search before any ranking happens.
     .searchIndex("search_body", { searchField: "body", filterFields: ["channelId"] }),
   // --8<-- [end:messages_table]
+
+  // --8<-- [start:reactions_table]
+  // One document per (message, person, emoji), never a counter on the
+  // message: two people reacting at once write different documents, and
+  // "did I react?" is a lookup rather than a scan of a list.
+  reactions: defineTable(reactionFields)
+    // Serves both questions the feature asks: "has this person reacted with
+    // this emoji?" (all three fields) and "all reactions to a message" (the
+    // messageId prefix alone).
+    .index("by_message_user_emoji", ["messageId", "userId", "emoji"]),
+  // --8<-- [end:reactions_table]
 
   // --8<-- [start:embeddings_table]
   // One embedding per message, in its own table: message documents stay

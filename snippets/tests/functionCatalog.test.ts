@@ -52,6 +52,8 @@ describe("function catalog", () => {
       "messages:list": "query",
       "messages:listPage": "query",
       "messages:deleteForChannel": "internal mutation",
+      "reactions:toggle": "mutation",
+      "reactions:counts": "query",
       "search:messages": "query",
       "search:similar": "action",
       "search:loadSimilar": "internal query",

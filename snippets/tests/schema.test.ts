@@ -60,6 +60,7 @@ describe("schema", () => {
         ["by_user", ["userId"]],
       ],
       messages: [["by_channel", ["channelId"]]],
+      reactions: [["by_message_user_emoji", ["messageId", "userId", "emoji"]]],
       messageEmbeddings: [["by_message", ["messageId"]]],
       subscriptions: [["by_user", ["userId"]]],
       webhookEvents: [["by_source_and_event", ["source", "eventId"]]],

@@ -27,6 +27,7 @@ import type * as model_repositories_channels from "../model/repositories/channel
 import type * as model_repositories_membershipRoles from "../model/repositories/membershipRoles.js";
 import type * as model_repositories_memberships from "../model/repositories/memberships.js";
 import type * as model_repositories_messages from "../model/repositories/messages.js";
+import type * as model_repositories_reactions from "../model/repositories/reactions.js";
 import type * as model_repositories_search from "../model/repositories/search.js";
 import type * as model_repositories_users from "../model/repositories/users.js";
 import type * as model_services_activity from "../model/services/activity.js";
@@ -34,12 +35,14 @@ import type * as model_services_channels from "../model/services/channels.js";
 import type * as model_services_messages from "../model/services/messages.js";
 import type * as model_services_ownership from "../model/services/ownership.js";
 import type * as model_services_profiles from "../model/services/profiles.js";
+import type * as model_services_reactions from "../model/services/reactions.js";
 import type * as model_services_search from "../model/services/search.js";
 import type * as model_services_users from "../model/services/users.js";
 import type * as model_validators from "../model/validators.js";
 import type * as model_webhookPayloads from "../model/webhookPayloads.js";
 import type * as ownership from "../ownership.js";
 import type * as profiles from "../profiles.js";
+import type * as reactions from "../reactions.js";
 import type * as search from "../search.js";
 import type * as users from "../users.js";
 
@@ -69,6 +72,7 @@ declare const fullApi: ApiFromModules<{
   "model/repositories/membershipRoles": typeof model_repositories_membershipRoles;
   "model/repositories/memberships": typeof model_repositories_memberships;
   "model/repositories/messages": typeof model_repositories_messages;
+  "model/repositories/reactions": typeof model_repositories_reactions;
   "model/repositories/search": typeof model_repositories_search;
   "model/repositories/users": typeof model_repositories_users;
   "model/services/activity": typeof model_services_activity;
@@ -76,12 +80,14 @@ declare const fullApi: ApiFromModules<{
   "model/services/messages": typeof model_services_messages;
   "model/services/ownership": typeof model_services_ownership;
   "model/services/profiles": typeof model_services_profiles;
+  "model/services/reactions": typeof model_services_reactions;
   "model/services/search": typeof model_services_search;
   "model/services/users": typeof model_services_users;
   "model/validators": typeof model_validators;
   "model/webhookPayloads": typeof model_webhookPayloads;
   ownership: typeof ownership;
   profiles: typeof profiles;
+  reactions: typeof reactions;
   search: typeof search;
   users: typeof users;
 }>;

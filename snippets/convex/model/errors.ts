@@ -18,6 +18,7 @@ export type AppErrorData =
   | { code: "CHANNEL_NOT_FOUND"; message: string; channelId: Id<"channels"> }
   | { code: "NOT_A_MEMBER"; message: string; channelId: Id<"channels"> }
   | { code: "INVALID_MESSAGE"; message: string }
+  | { code: "MESSAGE_NOT_FOUND"; message: string; messageId: Id<"messages"> }
   | { code: "INVALID_LIMIT"; message: string };
 
 export type AppErrorCode = AppErrorData["code"];

@@ -76,6 +76,7 @@ export async function expectValidationError(call: Promise<unknown>): Promise<voi
   expect(String(error)).toMatch(/Validator error|ArgumentValidationError/);
 }
 
+// --8<-- [start:channel_with_members]
 /** Ada owns #general and Grace has joined it; Linus is signed up but outside. */
 export async function channelWithMembers(t: Backend) {
   const ada = await signIn(t, "ada");
@@ -85,3 +86,4 @@ export async function channelWithMembers(t: Backend) {
   await grace.as.mutation(api.channels.join, { channelId });
   return { ada, grace, linus, channelId };
 }
+// --8<-- [end:channel_with_members]

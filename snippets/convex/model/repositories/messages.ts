@@ -7,6 +7,10 @@ import type { MutationCtx, QueryCtx } from "../../_generated/server";
 
 export type NewMessage = WithoutSystemFields<Doc<"messages">>;
 
+export async function findMessageById(ctx: QueryCtx, messageId: Id<"messages">): Promise<Doc<"messages"> | null> {
+  return await ctx.db.get("messages", messageId);
+}
+
 export async function insertMessage(ctx: MutationCtx, message: NewMessage): Promise<Id<"messages">> {
   return await ctx.db.insert("messages", message);
 }
