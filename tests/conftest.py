@@ -21,12 +21,17 @@ def pytest_collection_modifyitems(config, items):
 
     Each module runs whole on one worker, so a module-scoped playground starts
     once. The browser walk goes first (it is the longest, and builds the site);
-    the other modules that read the built site go last, when it is there.
+    the other modules that read the built site go last, when it is there. Whole
+    modules: a module with one test that reads the site would otherwise start
+    early, and its worker would wait for the site build with nothing to do.
     """
+    reads_site = {item.nodeid.split("::")[0] for item in items if "built_site" in item.fixturenames}
+
     def rank(item) -> int:
-        if item.nodeid.startswith(LONGEST_MODULE):
+        module = item.nodeid.split("::")[0]
+        if module == LONGEST_MODULE:
             return 0
-        return 2 if "built_site" in item.fixturenames else 1
+        return 2 if module in reads_site else 1
 
     items.sort(key=rank)
 

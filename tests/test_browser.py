@@ -7,7 +7,8 @@ a phone, and no serious or critical axe-core violation in either colour scheme.
 Then the behaviours a reader relies on: notebook order via "Next", the search
 finding what a reader types, the review checklist, diagrams, downloads, 404.
 
-One browser serves the whole module (CI has 2 cores).
+One browser serves the module's tests; the walk over every page uses two,
+each in its own thread, so one page's waits are another's working time.
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ import re
 import shutil
 import threading
 import xml.etree.ElementTree as ElementTree
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 from urllib.parse import urljoin, urlparse
 
 import pytest
@@ -101,20 +105,32 @@ def site(built_site):
     server.shutdown()
 
 
-@pytest.fixture(scope="module")
-def browser():
+@contextmanager
+def chromium() -> Iterator:
+    """Debian's chromium under Playwright, for the calling thread only (Playwright's sync API is per thread)."""
     assert CHROMIUM, "Debian's chromium is not installed: run `make install` as root, or apt-get install chromium"
     assert AXE.is_file(), f"{AXE.relative_to(REPO)} is missing: run `make install` (npm ci in snippets/)"
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 class Visit:
-    """One browser tab that records what went wrong while pages load."""
+    """One browser tab that records what went wrong while pages load.
+
+    Used as `with Visit(browser, site) as visit:`, which closes its context
+    however the test ends."""
 
     def __init__(self, browser, site, **context_options):
         self.context = browser.new_context(viewport=DESKTOP, **context_options)
@@ -157,6 +173,12 @@ class Visit:
     def close(self):
         self.context.close()
 
+    def __enter__(self) -> "Visit":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
 
 def axe_violations(page, rules: list[str] | None = None) -> list[str]:
     if not page.evaluate("typeof window.axe !== 'undefined'"):
@@ -183,20 +205,19 @@ def switch_colour_scheme(page) -> str:
     return page.get_attribute("body", "data-md-color-scheme")
 
 
-@pytest.mark.timeout(1800)  # ~60 pages with axe: minutes on a 2-core runner
-def test_every_page_loads_cleanly_is_accessible_in_both_schemes_and_fits_a_phone(browser, site):
-    """One pass over the sitemap; each page is loaded once.
+# The walk splits the sitemap between this many browsers, one per thread: much of a
+# page's time is spent waiting (for its load, mermaid, axe), which another page can use.
+WALKERS = 2
 
-    Per page: load it, draw its diagrams, run every axe rule in the scheme it
-    opened in, switch scheme with the header toggle and run the colour rules
-    again, then measure sideways scroll at 390 px. The toggle is remembered, so
-    pages open alternately light and dark: both schemes get every rule somewhere
-    and the colour rules everywhere."""
-    visit = Visit(browser, site, color_scheme="light")
+
+def walk(site, paths: list[str]) -> tuple[dict[str, list[str]], set[str]]:
+    """The per-page checks over `paths` in a browser of its own, in one tab.
+
+    Returns the problems by page, and the schemes the full axe run saw."""
     report: dict[str, list[str]] = {}
     schemes_with_all_rules = set()
-    try:
-        for path in site["pages"]:
+    with chromium() as browser, Visit(browser, site, color_scheme="light") as visit:
+        for path in paths:
             page = visit.open(site["root"] + path)
             visit.draw_diagrams()
             scheme = page.get_attribute("body", "data-md-color-scheme")
@@ -213,8 +234,23 @@ def test_every_page_loads_cleanly_is_accessible_in_both_schemes_and_fits_a_phone
             visit.errors.clear(), visit.failed.clear(), visit.external.clear()
             if problems:
                 report["/" + path] = problems
-    finally:
-        visit.close()
+    return report, schemes_with_all_rules
+
+
+@pytest.mark.timeout(1800)  # ~60 pages with axe: minutes on a 2-core runner
+def test_every_page_loads_cleanly_is_accessible_in_both_schemes_and_fits_a_phone(site):
+    """One pass over the sitemap; each page is loaded once.
+
+    Per page: load it, draw its diagrams, run every axe rule in the scheme it
+    opened in, switch scheme with the header toggle and run the colour rules
+    again, then measure sideways scroll at 390 px. The toggle is remembered, so
+    each walker's pages open alternately light and dark: both schemes get every
+    rule somewhere and the colour rules everywhere."""
+    shares = [site["pages"][start::WALKERS] for start in range(WALKERS)]
+    with ThreadPoolExecutor(max_workers=WALKERS) as pool:
+        walks = list(pool.map(lambda paths: walk(site, paths), shares))
+    report = {path: problems for found, _ in walks for path, problems in found.items()}
+    schemes_with_all_rules = set().union(*(schemes for _, schemes in walks))
     assert len(site["pages"]) > 40
     assert schemes_with_all_rules == {"default", "slate"}
     assert report == {}, json.dumps(report, indent=1, ensure_ascii=False)
@@ -224,16 +260,13 @@ def test_every_page_loads_cleanly_is_accessible_in_both_schemes_and_fits_a_phone
 
 @pytest.mark.parametrize("name,path", [("home", ""), ("notebook", "notebooks/02-indexes/")])
 def test_screenshots_at_desktop_and_phone_width(browser, site, name, path):
-    visit = Visit(browser, site)
-    try:
+    with Visit(browser, site) as visit:
         page = visit.open(site["root"] + path)
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{name}-1280.png"))
         page.set_viewport_size(PHONE)
         page.screenshot(path=str(SHOTS / f"{name}-390.png"))
         assert visit.problems() == []
-    finally:
-        visit.close()
 
 
 def wait_for_swap(page):
@@ -246,8 +279,7 @@ def wait_for_swap(page):
 # ---- Navigation --------------------------------------------------------------------
 
 def test_next_walks_the_notebooks_in_numeric_order(browser, site):
-    visit = Visit(browser, site)
-    try:
+    with Visit(browser, site) as visit:
         page = visit.open(site["root"] + "notebooks/01-data-model/")
         numbers = [1]
         while True:
@@ -263,25 +295,19 @@ def test_next_walks_the_notebooks_in_numeric_order(browser, site):
                 break
             numbers.append(int(match.group(1)))
         assert numbers == list(range(1, 12))
-    finally:
-        visit.close()
 
 
 def test_sidebar_lists_notebooks_in_numeric_order(browser, site):
-    visit = Visit(browser, site)
-    try:
+    with Visit(browser, site) as visit:
         page = visit.open(site["root"] + "notebooks/")
         hrefs = page.eval_on_selector_all("nav.md-nav--primary a.md-nav__link",
                                           "links => links.map(a => a.getAttribute('href'))")
         numbers = [int(m.group(1)) for h in hrefs if (m := re.search(r"(\d\d)-[a-z]", h))]
         assert numbers == sorted(numbers) and set(numbers) == set(range(1, 12))
-    finally:
-        visit.close()
 
 
 def test_missing_page_gets_a_helpful_404_under_the_sub_path(browser, site):
-    visit = Visit(browser, site)
-    try:
+    with Visit(browser, site) as visit:
         page = visit.page
         response = page.goto(site["root"] + "principles/no-such-page/", wait_until="load")
         assert response.status == 404
@@ -292,15 +318,12 @@ def test_missing_page_gets_a_helpful_404_under_the_sub_path(browser, site):
             href = page.locator("article").get_by_role("link", name=link, exact=True).get_attribute("href")
             assert page.request.get(urljoin(page.url, href)).status == 200, (link, href)
         assert visit.problems() == []  # stylesheets and scripts load from the sub-path
-    finally:
-        visit.close()
 
 
 # ---- Notebook pages ----------------------------------------------------------------
 
 def test_notebook_page_offers_its_download_and_the_run_yourself_page(browser, site):
-    visit = Visit(browser, site)
-    try:
+    with Visit(browser, site) as visit:
         page = visit.open(site["root"] + "notebooks/02-indexes/")
         download = page.locator(".guide-notebook-banner a[download]")
         notebook = page.request.get(urljoin(page.url, download.get_attribute("href")))
@@ -311,29 +334,23 @@ def test_notebook_page_offers_its_download_and_the_run_yourself_page(browser, si
         page.wait_for_selector("article h1:has-text('Run the notebooks yourself')")
         assert "make lab" in page.content()
         assert visit.problems() == []
-    finally:
-        visit.close()
 
 
 def test_notebook_plot_is_described_svg_that_follows_the_colour_scheme(browser, site):
     colours = {}
     for scheme in ("light", "dark"):
-        visit = Visit(browser, site, color_scheme=scheme)
-        try:
+        with Visit(browser, site, color_scheme=scheme) as visit:
             page = visit.open(site["root"] + "notebooks/02-indexes/")
             plot = page.locator(".jp-OutputArea svg[role=img]").first
             label = plot.get_attribute("aria-label")
             assert "documents read" in label.lower() and "messages in the table" in label.lower()
             colours[scheme] = plot.evaluate("svg => getComputedStyle(svg.querySelector('text')).fill")
             assert page.locator("img[alt='No description has been provided for this image']").count() == 0
-        finally:
-            visit.close()
     assert colours["light"] != colours["dark"], colours
 
 
 def test_notebook_code_has_materials_copy_button_and_no_jupyter_css(browser, site):
-    visit = Visit(browser, site)
-    try:
+    with Visit(browser, site) as visit:
         page = visit.open(site["root"] + "notebooks/01-data-model/")
         assert page.locator("article style").count() == 0
         block = page.locator(".jp-CodeCell .highlight pre > code").first
@@ -341,15 +358,12 @@ def test_notebook_code_has_materials_copy_button_and_no_jupyter_css(browser, sit
         page.wait_for_selector(".jp-CodeCell .md-code__button, .jp-CodeCell button.md-clipboard", timeout=10_000)
         sheets = page.eval_on_selector_all("link[rel=stylesheet]", "ls => ls.map(l => l.href)")
         assert any(s.endswith("/stylesheets/notebook.css") for s in sheets)
-    finally:
-        visit.close()
 
 
 # ---- Diagrams ----------------------------------------------------------------------
 
 def test_long_diagram_is_split_labelled_and_enlarges(browser, site):
-    visit = Visit(browser, site)
-    try:
+    with Visit(browser, site) as visit:
         page = visit.open(site["root"] + "architecture/clerk-convex-polar/")
         visit.draw_diagrams()
         captions = page.locator("figure.guide-diagram figcaption").all_inner_texts()
@@ -363,15 +377,12 @@ def test_long_diagram_is_split_labelled_and_enlarges(browser, site):
         page.keyboard.press("Escape")
         assert "guide-diagram--zoomed" not in figure.get_attribute("class")
         assert visit.problems() == []
-    finally:
-        visit.close()
 
 
 def test_mermaid_is_fetched_only_when_a_diagram_nears_the_screen(browser, site):
-    visit = Visit(browser, site)
-    fetched: list[str] = []
-    visit.page.on("request", lambda request: "mermaid" in request.url and fetched.append(request.url))
-    try:
+    with Visit(browser, site) as visit:
+        fetched: list[str] = []
+        visit.page.on("request", lambda request: "mermaid" in request.url and fetched.append(request.url))
         page = visit.open(site["root"] + "principles/performance/")  # no diagram
         page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
         page.wait_for_timeout(300)
@@ -384,15 +395,12 @@ def test_mermaid_is_fetched_only_when_a_diagram_nears_the_screen(browser, site):
         visit.draw_diagrams()
         assert len(fetched) == 1 and urlparse(fetched[0]).path.startswith(urlparse(site["root"]).path)
         assert visit.problems() == []
-    finally:
-        visit.close()
 
 
 def test_search_index_is_fetched_only_when_the_reader_reaches_for_search(browser, site):
-    visit = Visit(browser, site)
-    fetched: list[str] = []
-    visit.page.on("request", lambda request: "search_index" in request.url and fetched.append(request.url))
-    try:
+    with Visit(browser, site) as visit:
+        fetched: list[str] = []
+        visit.page.on("request", lambda request: "search_index" in request.url and fetched.append(request.url))
         page = visit.open(site["root"] + "principles/performance/")
         page.wait_for_load_state("networkidle")
         assert fetched == []
@@ -403,14 +411,11 @@ def test_search_index_is_fetched_only_when_the_reader_reaches_for_search(browser
         page.keyboard.type("withIndex")
         page.wait_for_selector(".md-search-result__item")
         assert visit.problems() == []
-    finally:
-        visit.close()
 
 
 def test_page_scripts_work_after_instant_navigation(browser, site):
     """Material swaps pages without reloading: guide.js must set up each page it swaps in."""
-    visit = Visit(browser, site, permissions=["clipboard-read", "clipboard-write"])
-    try:
+    with Visit(browser, site, permissions=["clipboard-read", "clipboard-write"]) as visit:
         page = visit.open(site["root"])
         page.wait_for_load_state("networkidle")  # Material takes over links once it has the sitemap
         page.evaluate("window.__sameDocument = true")
@@ -442,13 +447,10 @@ def test_page_scripts_work_after_instant_navigation(browser, site):
         assert page.locator(".jp-OutputArea svg[role=img]").count() > 0
         assert page.locator(".guide-checklist-tools").count() == 0
         assert visit.problems() == []  # no CDN fetch for mermaid, no script error
-    finally:
-        visit.close()
 
 
 def test_page_footer_has_feedback_edit_link_and_breadcrumbs(browser, site):
-    visit = Visit(browser, site)
-    try:
+    with Visit(browser, site) as visit:
         page = visit.open(site["root"] + "patterns/paginate/")
         crumbs = page.locator("nav.md-path").inner_text()
         assert "Patterns" in crumbs
@@ -461,15 +463,12 @@ def test_page_footer_has_feedback_edit_link_and_breadcrumbs(browser, site):
         assert edit.count() == 1
         assert page.locator("header a.md-source").get_attribute("href").startswith("https://github.com/")
         assert visit.problems() == []
-    finally:
-        visit.close()
 
 
 # ---- Review checklist --------------------------------------------------------------
 
 def test_review_checklist_ticks_persist_and_copy_as_markdown(browser, site):
-    visit = Visit(browser, site, permissions=["clipboard-read", "clipboard-write"])
-    try:
+    with Visit(browser, site, permissions=["clipboard-read", "clipboard-write"]) as visit:
         url = site["root"] + "reference/review-checklist/"
         page = visit.open(url)
         boxes = page.locator(".task-list-item input[type=checkbox]")
@@ -488,8 +487,6 @@ def test_review_checklist_ticks_persist_and_copy_as_markdown(browser, site):
         assert f"- [x] {label}" in copied
         assert copied.count("- [ ] ") == boxes.count() - 1
         assert visit.problems() == []
-    finally:
-        visit.close()
 
 
 # ---- Search ------------------------------------------------------------------------
@@ -556,9 +553,8 @@ def search(page, query: str) -> list[str]:
 
 
 def test_search_finds_what_a_reader_types(browser, site):
-    visit = Visit(browser, site)
-    misses = {}
-    try:
+    with Visit(browser, site) as visit:
+        misses = {}
         page = visit.open(site["root"])
         page.locator("label.md-search__icon, .md-search__input").first.click()
         for query, expected in SEARCHES:
@@ -566,8 +562,6 @@ def test_search_finds_what_a_reader_types(browser, site):
             if expected not in top:
                 misses[query] = {"expected": expected, "top 3": top}
         assert visit.problems() == []
-    finally:
-        visit.close()
     assert len(SEARCHES) >= 20
     assert misses == {}, json.dumps(misses, indent=1)
 

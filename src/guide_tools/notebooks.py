@@ -137,6 +137,9 @@ def start_kernel(client: NotebookClient) -> None:
         try:
             if client.km is None:
                 client.km = client.create_kernel_manager()
+                # The kernel's sockets encrypted with keys the manager hands it (ipykernel's kernelspec declares
+                # support; pyzmq's wheels ship CurveZMQ): no plain-text TCP, and no kernel warning about it.
+                client.km.transport_encryption = "auto"
             if not client.km.has_kernel:
                 client.start_new_kernel()
             if client.kc is None:
