@@ -50,9 +50,7 @@ if [ "${SKIP_CHROMIUM:-}" != 1 ] && ! command -v chromium >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "==> Installing Debian's chromium for the browser test"
     apt-get update -qq
-    # Without chromium's Recommends (Mesa's GL drivers, a printer set-up tool, udev, upower): headless
-    # runs need none of them. Its recommended fonts stay, so pages lay out as on a desktop install.
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   else
     echo "warning: 'chromium' is not installed and this user cannot apt-get it;" >&2
     echo "         the browser test will fail. Install Debian's 'chromium' package." >&2
