@@ -129,3 +129,23 @@ def test_notebook_runs_against_a_deployment_url(executed, name):
     silent = [cell.source.splitlines()[1].strip() for cell in code
               if playground_only(cell) and PLAYGROUND_ONLY_NOTICE not in printed(cell)]
     assert not silent, f"{name}: playground-only cells that did not say they were skipped: {silent}"
+
+
+def test_playground_only_cells_announce_a_skip_only_on_a_deployment(monkeypatch, capsys):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from guide_tools import session
+
+    shell = InteractiveShell.instance()
+    try:
+        session.announce_playground_only_cells()  # on the playground (conftest unsets CONVEX_URL): no hook
+        shell.run_cell("PLAYGROUND = False\nif PLAYGROUND:\n    pass")
+        assert PLAYGROUND_ONLY_NOTICE not in capsys.readouterr().out
+        monkeypatch.setenv("CONVEX_URL", "http://127.0.0.1:9")
+        session.announce_playground_only_cells()
+        session.announce_playground_only_cells()  # twice in one kernel: still one notice per cell
+        shell.run_cell("if PLAYGROUND:\n    pass")
+        shell.run_cell("value = 1  # not playground-only")
+        assert capsys.readouterr().out.count(PLAYGROUND_ONLY_NOTICE) == 1
+    finally:
+        InteractiveShell.clear_instance()
