@@ -30,7 +30,7 @@ import pytest
 
 from convex_playground import Playground
 from guide_tools.notebooks import NotebookError, execute_notebook, find_notebooks
-from guide_tools.session import PLAYGROUND_ONLY_NOTICE
+from guide_tools.session import PLAYGROUND_ONLY_NOTICE, playground_only
 
 REPO = Path(__file__).resolve().parents[1]
 # What a notebook's code uses when CONVEX_URL can change what it runs.
@@ -120,10 +120,6 @@ def executed(tmp_path_factory):
             return dict(pool.map(run, NOTEBOOKS))
 
 
-def playground_only(cell) -> bool:
-    return cell.cell_type == "code" and cell.source.lstrip().startswith("if PLAYGROUND:")
-
-
 def printed(cell) -> str:
     return "".join(output.get("text", "") for output in cell.get("outputs", []) if output.get("output_type") == "stream")
 
@@ -138,7 +134,7 @@ def test_notebook_runs_against_a_deployment_url(executed, name):
         assert any("Running against the deployment at http://127.0.0.1:" in printed(cell) for cell in code), \
             f"{name}: start_fresh() did not say it runs against the deployment"
     silent = [cell.source.splitlines()[1].strip() for cell in code
-              if playground_only(cell) and PLAYGROUND_ONLY_NOTICE not in printed(cell)]
+              if playground_only(cell.source) and PLAYGROUND_ONLY_NOTICE not in printed(cell)]
     assert not silent, f"{name}: playground-only cells that did not say they were skipped: {silent}"
 
 
@@ -157,6 +153,7 @@ def test_playground_only_cells_announce_a_skip_only_on_a_deployment(monkeypatch,
         session.announce_playground_only_cells()  # twice in one kernel: still one notice per cell
         shell.run_cell("if PLAYGROUND:\n    pass")
         shell.run_cell("value = 1  # not playground-only")
+        shell.run_cell("if PLAYGROUND:\n    size = 1000\nelse:\n    size = 120")  # runs on a deployment too
         assert capsys.readouterr().out.count(PLAYGROUND_ONLY_NOTICE) == 1
     finally:
         InteractiveShell.clear_instance()

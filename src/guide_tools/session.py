@@ -27,14 +27,27 @@ PLAYGROUND_ONLY_NOTICE = ("This cell needs the playground (its clock, admin hand
                           "skipped on a deployment.")
 
 
+def playground_only(cell_source: str) -> bool:
+    """True for a cell that runs nothing on a deployment: it opens with `if PLAYGROUND:`
+    and has no `else` (06's setup cell, say, picks smaller sizes there instead)."""
+    import ast
+
+    try:
+        statements = ast.parse(cell_source).body
+    except SyntaxError:  # IPython magics, or code a reader is still typing
+        return False
+    first = statements[0] if statements else None
+    return (isinstance(first, ast.If) and isinstance(first.test, ast.Name) and first.test.id == "PLAYGROUND"
+            and not first.orelse)
+
+
 def _notice_if_playground_only(info) -> None:
-    if info.raw_cell.lstrip().startswith("if PLAYGROUND:"):
+    if playground_only(info.raw_cell):
         print(PLAYGROUND_ONLY_NOTICE)
 
 
 def announce_playground_only_cells() -> None:
-    """On a deployment, a cell that starts with `if PLAYGROUND:` runs nothing; this
-    makes it say so, so that a reader does not take its empty output for a result.
+    """On a deployment, a `playground_only` cell runs nothing; this makes it say so, so that a reader does not take its empty output for a result.
 
     It is an IPython hook, registered once per kernel; on the playground, or outside
     IPython, it does nothing."""
