@@ -181,3 +181,49 @@ def test_reset_reaches_the_official_clients_live_queries(pg, client):
     assert len(next(updates)) == 1
     pg.reset()
     assert next(updates) == []
+
+
+# (kind, function, args): the same call through both clients, successes and every kind of refusal.
+PARITY_CALLS = [
+    ("mutation", "messages:send", {"channel": "table", "body": "first"}),
+    ("query", "messages:list", {"channel": "table"}),
+    ("action", "messages:sendTwice", {"channel": "table-action", "body": "x"}),
+    ("mutation", "messages:bump", {"name": "table"}),
+    ("query", "messages:counter", {"name": "table"}),
+    ("mutation", "messages:send", {"channel": "table", "body": 42}),  # args validator: wrong type
+    ("mutation", "messages:send", {"channel": "table"}),  # args validator: missing field
+    ("mutation", "messages:send", {"channel": "table", "body": " "}),  # ConvexError with object data
+    ("action", "messages:refuse", {}),  # ConvexError with string data
+    ("query", "messages:broken", {}),  # a plain Error
+    ("mutation", "messages:record", {"channel": "table", "body": "b"}),  # an internal function
+    ("query", "messages:nothing", {}),  # no such function
+]
+
+
+def outcome(client, kind: str, name: str, args: dict):
+    """What a call gave: ("value", v), ("ConvexError", message, data) or ("Exception", server message)."""
+    try:
+        return ("value", getattr(client, kind)(name, args))
+    except ConvexError as error:
+        return ("ConvexError", str(error), error.data)
+    except Exception as error:
+        # The official client gives the server's message ("Uncaught Error: ..."); the playground's
+        # FunctionError prefixes the function's name for a traceback and keeps the server's in .server_message.
+        message = getattr(error, "server_message", None)
+        return ("Exception", f"Uncaught Error: {message}" if message is not None else str(error))
+
+
+def test_parity_table_of_calls_through_both_clients(pg):
+    """Each call runs through the playground's client, then through the official one on a
+    fresh state: same values, same exception classes (as an `except` clause sees them),
+    same messages and ConvexError data."""
+    ours, theirs = [], []
+    for record, client in [(ours, pg.client()), (theirs, convex.ConvexClient(pg.url))]:
+        pg.reset()
+        record.extend(outcome(client, *call) for call in PARITY_CALLS)
+    for call, our, their in zip(PARITY_CALLS, ours, theirs):
+        if our[0] == "value" and isinstance(our[1], str) and call[0] == "mutation":
+            assert their[0] == "value" and isinstance(their[1], str), call  # a new document's id: same shape
+        else:
+            assert our == their, call
+    assert [o[0] for o in ours].count("Exception") == 5 and [o[0] for o in ours].count("ConvexError") == 2

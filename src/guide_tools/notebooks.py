@@ -126,7 +126,7 @@ def _copy_outputs(source: nbformat.NotebookNode, target: nbformat.NotebookNode) 
 KERNEL_START_ATTEMPTS = 3
 
 
-def start_kernel(client: NotebookClient) -> None:
+def start_kernel(client: NotebookClient, env: dict[str, str] | None = None) -> None:
     """Starts the client's kernel, and starts another if one dies before it answers.
 
     Kernels started at the same moment (notebooks two at a time, a second test
@@ -141,7 +141,7 @@ def start_kernel(client: NotebookClient) -> None:
                 # support; pyzmq's wheels ship CurveZMQ): no plain-text TCP, and no kernel warning about it.
                 client.km.transport_encryption = "auto"
             if not client.km.has_kernel:
-                client.start_new_kernel()
+                client.start_new_kernel(**({"env": env} if env is not None else {}))
             if client.kc is None:
                 client.start_new_kernel_client()  # on failure it shuts the kernel down and forgets it
             return
@@ -166,15 +166,18 @@ def notebook_lock(path: Path) -> Iterator[None]:
 
 
 def execute_notebook(path: Path, output_dir: Path = OUTPUT, *, force: bool = False, timeout: int = 600,
-                     use_convex_url: bool = False, root: Path = REPO) -> Outcome:
-    """Executes one notebook into `output_dir` unless its cached copy is current."""
+                     use_convex_url: bool = False, root: Path = REPO, env: dict[str, str] | None = None) -> Outcome:
+    """Executes one notebook into `output_dir` unless its cached copy is current.
+
+    `env`, when given, is the kernel's whole environment instead of this process's
+    (notebooks run at once can then each talk to their own deployment)."""
     with notebook_lock(path):
         return _execute_notebook(path, output_dir, force=force, timeout=timeout,
-                                 use_convex_url=use_convex_url, root=root)
+                                 use_convex_url=use_convex_url, root=root, env=env)
 
 
 def _execute_notebook(path: Path, output_dir: Path, *, force: bool, timeout: int,
-                      use_convex_url: bool, root: Path) -> Outcome:
+                      use_convex_url: bool, root: Path, env: dict[str, str] | None = None) -> Outcome:
     started = time.perf_counter()
     try:
         nb = nbformat.read(path, as_version=4)
@@ -202,7 +205,7 @@ def _execute_notebook(path: Path, output_dir: Path, *, force: bool, timeout: int
                             resources={"metadata": {"path": str(path.parent)}}, extra_arguments=KERNEL_SETUP)
     with _environment(use_convex_url):
         try:
-            start_kernel(client)
+            start_kernel(client, env)
             client.execute()
         except CellExecutionError as error:
             index = next((i for i, cell in enumerate(nb.cells) if cell.cell_type == "code"

@@ -16,10 +16,48 @@ from convex_playground import connect, default_playground, using_real_deployment
 def start_fresh() -> str:
     """Empties the playground so that a notebook runs the same top to bottom; says where it runs."""
     if using_real_deployment():
+        announce_playground_only_cells()
         return f"Running against the deployment at {os.environ['CONVEX_URL']}"
     pg = default_playground()
     pg.reset()
     return f"Running against the local playground: {pg.app_dir.name}/convex on convex-test, Node {pg.node_version}"
+
+
+PLAYGROUND_ONLY_NOTICE = ("This cell needs the playground (its clock, admin handle, metrics or a scratch app): "
+                          "skipped on a deployment.")
+
+
+def playground_only(cell_source: str) -> bool:
+    """True for a cell that runs nothing on a deployment: it opens with `if PLAYGROUND:`
+    and has no `else` (06's setup cell, say, picks smaller sizes there instead)."""
+    import ast
+
+    try:
+        statements = ast.parse(cell_source).body
+    except SyntaxError:  # IPython magics, or code a reader is still typing
+        return False
+    first = statements[0] if statements else None
+    return (isinstance(first, ast.If) and isinstance(first.test, ast.Name) and first.test.id == "PLAYGROUND"
+            and not first.orelse)
+
+
+def _notice_if_playground_only(info) -> None:
+    if playground_only(info.raw_cell):
+        print(PLAYGROUND_ONLY_NOTICE)
+
+
+def announce_playground_only_cells() -> None:
+    """On a deployment, a `playground_only` cell runs nothing; this makes it say so, so that a reader does not take its empty output for a result.
+
+    It is an IPython hook, registered once per kernel; on the playground, or outside
+    IPython, it does nothing."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if using_real_deployment() and shell is not None and _notice_if_playground_only not in shell.events.callbacks["pre_run_cell"]:
+        shell.events.register("pre_run_cell", _notice_if_playground_only)
 
 
 def sign_in(claims: Mapping[str, Any]) -> Any:
