@@ -49,15 +49,6 @@ AT_ONCE = 2
 
 pytestmark = pytest.mark.slow
 
-# Notebooks that do not yet run on a deployment, and why. Strict: once one runs, its entry must go.
-NOT_YET = {
-    "05-real-time.ipynb": "reads pushed results with the playground subscription's drain() and .current; "
-                          "the official QuerySubscription only has a blocking next()",
-    "06-pagination.ipynb": "reads pushed results with the playground subscription's drain() and .current; "
-                           "the official QuerySubscription only has a blocking next()",
-    "10-messaging-feature.ipynb": "cell 25 catches ArgumentValidationError, which only the playground's client "
-                                  "raises (the official client raises a plain Exception)",
-}
 
 
 def people_signed_in(path: Path) -> dict[str, dict]:
@@ -124,8 +115,7 @@ def printed(cell) -> str:
     return "".join(output.get("text", "") for output in cell.get("outputs", []) if output.get("output_type") == "stream")
 
 
-@pytest.mark.parametrize("name", [pytest.param(path.name, marks=pytest.mark.xfail(reason=NOT_YET[path.name], strict=True))
-                                  if path.name in NOT_YET else path.name for path in NOTEBOOKS])
+@pytest.mark.parametrize("name", [path.name for path in NOTEBOOKS])
 def test_notebook_runs_against_a_deployment_url(executed, name):
     result = executed[name]
     assert not isinstance(result, str), result
