@@ -33,17 +33,20 @@ def show_client(relative_path: str, section: str, *, python: str | None = None) 
 
 
 def _side_by_side(*columns: tuple[str, str, str]) -> str:
-    """Highlighted code blocks next to each other, with inline styles so that
-    JupyterLab and the site render them alike without a stylesheet."""
+    """Highlighted code blocks next to each other.
+
+    The tokens carry Pygments' class names, not colours: the site's theme colours
+    them in its light and dark schemes with the contrast of every other code block
+    (fixed inline colours failed it in both), and JupyterLab shows them plain."""
     from pygments import highlight
     from pygments.formatters import HtmlFormatter
     from pygments.lexers import get_lexer_by_name
 
-    formatter = HtmlFormatter(noclasses=True, style="friendly", nobackground=True)
+    formatter = HtmlFormatter(wrapcode=True)
     cells = "".join(
         f"<div style='flex:1 1 22em;min-width:0'><div style='font-weight:bold;margin-bottom:.3em'>"
-        f"{html.escape(heading)}</div><div style='overflow-x:auto;font-size:.85em;background:#f6f8fa;color:#1f2328;"
-        f"padding:.4em .6em;border-radius:4px'>{highlight(code, get_lexer_by_name(language), formatter)}</div></div>"
+        f"{html.escape(heading)}</div><div style='overflow-x:auto;font-size:.85em'>"
+        f"{highlight(code, get_lexer_by_name(language), formatter)}</div></div>"
         for heading, code, language in columns)
     return f"<div class='guide-side-by-side' style='display:flex;flex-wrap:wrap;gap:1em'>{cells}</div>"
 
