@@ -17,8 +17,6 @@ milliseconds, so two playgrounds serve all the notebooks.
 from __future__ import annotations
 
 import ast
-import base64
-import json
 import os
 import queue
 import time
@@ -31,6 +29,8 @@ import pytest
 from convex_playground import Playground
 from guide_tools.notebooks import NotebookError, execute_notebook, find_notebooks
 from guide_tools.session import PLAYGROUND_ONLY_NOTICE, playground_only
+
+from .unsigned_jwt import unsigned_jwt
 
 REPO = Path(__file__).resolve().parents[1]
 # What a notebook's code uses when CONVEX_URL can change what it runs.
@@ -69,13 +69,9 @@ def provider_token(pg: Playground, claims: dict) -> str:
     """The JWT the app's auth provider would issue for these claims (unsigned: the playground
     checks issuer, audience and expiry as a deployment does, but cannot check a signature)."""
     provider = pg.auth.providers[0]
-
-    def part(value: dict) -> str:
-        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
-
     payload = {"iss": provider.issuer, "aud": provider.application_id, "exp": int(time.time()) + 3600,
                "sub": claims["subject"], **{key: value for key, value in claims.items() if key != "subject"}}
-    return f"{part({'alg': 'none', 'typ': 'JWT'})}.{part(payload)}.unsigned"
+    return unsigned_jwt(payload, {"alg": "none", "typ": "JWT"})
 
 
 def run_on_deployment(pg: Playground, path: Path, output_dir: Path):

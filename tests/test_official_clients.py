@@ -10,8 +10,6 @@ channel so that tests do not see each other's messages.
 
 from __future__ import annotations
 
-import base64
-import json
 import subprocess
 import time
 from pathlib import Path
@@ -23,16 +21,15 @@ from convex.http_client import ConvexHttpClient
 
 from convex_playground import ConvexError, FunctionError, Playground
 
+from .unsigned_jwt import unsigned_jwt
+
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "tests" / "fixtures" / "proto_app"
 
 
 def token(subject: str, issuer: str = "https://auth.proto.test") -> str:
     """An unsigned JWT for proto_app's auth.config.ts provider (the playground checks claims, not signatures)."""
-    def part(value: dict) -> str:
-        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
-    claims = {"iss": issuer, "aud": "proto-app", "sub": subject, "exp": int(time.time()) + 3600}
-    return f"{part({'alg': 'none'})}.{part(claims)}.unsigned"
+    return unsigned_jwt({"iss": issuer, "aud": "proto-app", "sub": subject, "exp": int(time.time()) + 3600})
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import os
 import re
 import time
@@ -30,6 +29,7 @@ from convex_playground import (
 from convex_playground.identity import CLAIMS
 
 from .conftest import REPO
+from .unsigned_jwt import unsigned_jwt
 
 HTTP_APP = REPO / "tests" / "fixtures" / "http_app"
 ISSUER = "https://issuer.http-app.test"
@@ -41,9 +41,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 
 def jwt(claims: dict) -> str:
     """An (unsigned) JWT carrying `claims`: the playground reads claims, it cannot check signatures."""
-    def part(value: dict) -> str:
-        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
-    return f"{part({'alg': 'RS256', 'typ': 'JWT'})}.{part(claims)}.c2lnbmF0dXJl"
+    return unsigned_jwt(claims, {"alg": "RS256", "typ": "JWT"}, signature="c2lnbmF0dXJl")
 
 
 def oidc_claims(**extra) -> dict:
