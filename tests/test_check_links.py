@@ -310,7 +310,10 @@ def test_rate_limited_host_is_paced_not_hammered(server: LinkTestServer, tmp_pat
     elapsed = time.monotonic() - started
     assert report.counts["ok"] == 60, [r.message for r in report.results if r.status is not Status.OK]
     assert bucket["throttled"] < 30, bucket  # it slowed down instead of retrying blindly
-    assert elapsed < 8, elapsed  # 60 URLs at 20/s is 3 s; pauses for Retry-After add a little
+    # 60 URLs at 20/s is 3 s and pauses for Retry-After add a little; a checker that backed off
+    # blindly (1, 2, 4, 8 s) would take far longer. The bound leaves room for a busy machine,
+    # where the same run has been seen to take 9 s.
+    assert elapsed < 15, elapsed
 
 
 class ScriptedFetcher:
