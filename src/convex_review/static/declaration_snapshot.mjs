@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+// Builds a declaration snapshot for the static pass; static_snapshot.py starts it in the background
+// after a pass that had none (or an outdated one) for its app's compiler options.
+//
+//   node declaration_snapshot.mjs '<json job>'
+//
+// job: { toolchain, blob, declarations: { optionsKey, files } } (declarations: what analyze.mjs
+// reported). Bundles analyze.mjs and its modules as CommonJS with the toolchain's esbuild, then runs
+// `node --build-snapshot snapshot_entry.cjs` and moves the result to `blob`, readable by this user
+// only (a snapshot holds code that runs). One build at a time per blob: a second one started while
+// the first runs exits at once. Keeps the newest few snapshots and deletes older ones.
+import { spawnSync } from "node:child_process";
+import { chmodSync, closeSync, mkdtempSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const KEEP = 3; // snapshots of distinct compiler options kept (each holds ~60 MB of heap)
+const STALE_LOCK_MS = 10 * 60 * 1000;
+
+function takeLock(lock) {
+  try {
+    closeSync(openSync(lock, "wx", 0o600));
+    return true;
+  } catch {
+    try {
+      if (Date.now() - statSync(lock).mtimeMs < STALE_LOCK_MS) return false;
+      rmSync(lock, { force: true }); // a build that died without cleaning up
+      closeSync(openSync(lock, "wx", 0o600));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+function keepNewest(folder) {
+  const blobs = readdirSync(folder).filter((name) => name.endsWith(".blob"))
+    .map((name) => ({ file: path.join(folder, name), time: statSync(path.join(folder, name)).mtimeMs }))
+    .sort((a, b) => b.time - a.time);
+  for (const { file } of blobs.slice(KEEP)) rmSync(file, { force: true });
+}
+
+function build({ toolchain, blob, declarations }) {
+  const folder = path.dirname(blob);
+  const work = mkdtempSync(path.join(folder, "build-"));
+  try {
+    const requireFromToolchain = createRequire(path.join(toolchain, "package.json"));
+    const bundle = path.join(work, "analyze.cjs");
+    requireFromToolchain("esbuild").buildSync({
+      entryPoints: [path.join(HERE, "analyze.mjs")], bundle: true, platform: "node", format: "cjs",
+      target: `node${process.versions.node.split(".")[0]}`, outfile: bundle, logLevel: "error",
+    });
+    const job = path.join(work, "job.json");
+    writeFileSync(job, JSON.stringify({ typescript: requireFromToolchain.resolve("typescript"), bundle, ...declarations }));
+    const built = path.join(work, "snapshot.blob");
+    const run = spawnSync(process.execPath, ["--no-warnings", "--snapshot-blob", built, "--build-snapshot", path.join(HERE, "snapshot_entry.cjs")], {
+      env: { ...process.env, CONVEX_REVIEW_SNAPSHOT_JOB: job, NODE_OPTIONS: "--max-old-space-size=4096" }, encoding: "utf8",
+    });
+    if (run.status !== 0) throw new Error(`building the snapshot failed: ${(run.stderr || run.stdout).trim()}`);
+    chmodSync(built, 0o600);
+    renameSync(built, blob);
+    keepNewest(folder);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+const job = JSON.parse(process.argv[2]);
+const lock = `${job.blob}.lock`;
+if (takeLock(lock)) {
+  try {
+    build(job);
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
