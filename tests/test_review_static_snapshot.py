@@ -10,7 +10,6 @@ package of its own (node_modules/notes-config) and has a cache folder of its own
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -55,12 +54,9 @@ def tables_read(result, name: str) -> list[str]:
     return next(fn["tablesRead"] for fn in result.functions if fn["name"] == name)
 
 
-def built_snapshot(folder: Path, seconds: float = 600) -> Path:
+def built_snapshot(folder: Path) -> Path:
     """The snapshot the background build writes into `folder`, once it is done."""
-    deadline = time.monotonic() + seconds
-    while not list(folder.glob("*.blob")) or list(folder.glob("*.lock")):
-        assert time.monotonic() < deadline, f"no snapshot built in {folder}"
-        time.sleep(0.5)
+    static_snapshot.wait_for_builds(folder.parent)
     [blob] = folder.glob("*.blob")
     return blob
 

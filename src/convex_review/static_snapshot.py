@@ -25,6 +25,8 @@ import os
 import shutil
 import stat
 import subprocess
+import tempfile
+import time
 from pathlib import Path
 
 _BUILDER = Path(__file__).resolve().parent / "static" / "declaration_snapshot.mjs"
@@ -78,7 +80,18 @@ def refresh_if_needed(blob: Path, toolchain: Path, declarations: dict) -> bool:
     os.chmod(blob.parent, 0o700)
     job = {"toolchain": str(toolchain), "blob": str(blob),
            "declarations": {"optionsKey": declarations["optionsKey"], "files": files}}
-    # Detached: the review does not wait for it, and it outlives a review that ends first.
-    subprocess.Popen(["node", str(_BUILDER), json.dumps(job)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                     stderr=subprocess.DEVNULL, start_new_session=True, cwd=blob.parent)
+    # A file, not an argument: the list of declaration files can outgrow a command line.
+    descriptor, job_file = tempfile.mkstemp(prefix="job-", suffix=".json", dir=blob.parent)
+    with os.fdopen(descriptor, "w") as out:
+        json.dump(job, out)
+    # The builder detaches a copy of itself and returns: the review does not wait for the build.
+    subprocess.run(["node", str(_BUILDER), job_file], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, cwd=blob.parent, timeout=60, check=False)
     return True
+
+
+def wait_for_builds(cache_dir: Path, seconds: float = 600) -> None:
+    """Return once no snapshot is being built in `cache_dir` (or after `seconds`): for `make bench` and tests."""
+    deadline = time.monotonic() + seconds
+    while list((cache_dir / "snapshots").glob("*.lock")) and time.monotonic() < deadline:
+        time.sleep(0.5)

@@ -2,15 +2,17 @@
 // Builds a declaration snapshot for the static pass; static_snapshot.py starts it in the background
 // after a pass that had none (or an outdated one) for its app's compiler options.
 //
-//   node declaration_snapshot.mjs '<json job>'
+//   node declaration_snapshot.mjs JOB_FILE
 //
-// job: { toolchain, blob, declarations: { optionsKey, files } } (declarations: what analyze.mjs
-// reported). Bundles analyze.mjs and its modules as CommonJS with the toolchain's esbuild, then runs
+// It starts a detached copy of itself and returns at once, so the build is no child of the review
+// (a review neither waits for it nor counts its CPU time).
+// JOB_FILE: JSON { toolchain, blob, declarations: { optionsKey, files } } (declarations: what
+// analyze.mjs reported), deleted when the build ends. Bundles analyze.mjs and its modules as CommonJS with the toolchain's esbuild, then runs
 // `node --build-snapshot snapshot_entry.cjs` and moves the result to `blob`, readable by this user
-// only (a snapshot holds code that runs). One build at a time per blob: a second one started while
-// the first runs exits at once. Keeps the newest few snapshots and deletes older ones.
-import { spawnSync } from "node:child_process";
-import { chmodSync, closeSync, mkdtempSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+// only (a snapshot holds code that runs). One build at a time per blob (a lock file beside it): a
+// second one started while the first runs exits at once. Keeps the newest few snapshots and deletes older ones.
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, closeSync, mkdtempSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -67,12 +69,18 @@ function build({ toolchain, blob, declarations }) {
   }
 }
 
-const job = JSON.parse(process.argv[2]);
+const jobFile = process.argv[2];
+const job = JSON.parse(readFileSync(jobFile, "utf8"));
 const lock = `${job.blob}.lock`;
-if (takeLock(lock)) {
+if (process.argv[3] !== "--detached") {
+  // The lock is taken before returning, so a caller that waits for builds to end sees this one.
+  if (takeLock(lock)) spawn(process.execPath, [fileURLToPath(import.meta.url), jobFile, "--detached"], { detached: true, stdio: "ignore" }).unref();
+  else rmSync(jobFile, { force: true });
+} else {
   try {
     build(job);
   } finally {
     rmSync(lock, { force: true });
+    rmSync(jobFile, { force: true });
   }
 }
