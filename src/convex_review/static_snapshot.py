@@ -78,6 +78,18 @@ def refresh_if_needed(blob: Path, toolchain: Path, declarations: dict) -> bool:
         return False
     blob.parent.mkdir(parents=True, exist_ok=True)
     os.chmod(blob.parent, 0o700)
+    # Apps sharing a snapshot may read different packages: the new one holds both lists, so two
+    # such apps reviewed in turn do not rebuild it each time.
+    listing = blob.with_suffix(".files.json")
+    try:
+        previous = json.loads(listing.read_text())
+    except (OSError, ValueError):
+        previous = {}
+    if previous.get("optionsKey") == declarations["optionsKey"]:
+        listed_now = {entry["file"] for entry in files}
+        files = [*(entry for entry in previous.get("files", [])
+                   if entry["file"] not in listed_now and os.path.exists(entry["file"])), *files]
+    listing.write_text(json.dumps({"optionsKey": declarations["optionsKey"], "files": files}))
     job = {"toolchain": str(toolchain), "blob": str(blob),
            "declarations": {"optionsKey": declarations["optionsKey"], "files": files}}
     # A file, not an argument: the list of declaration files can outgrow a command line.

@@ -41,7 +41,10 @@ function keepNewest(folder) {
   const blobs = readdirSync(folder).filter((name) => name.endsWith(".blob"))
     .map((name) => ({ file: path.join(folder, name), time: statSync(path.join(folder, name)).mtimeMs }))
     .sort((a, b) => b.time - a.time);
-  for (const { file } of blobs.slice(KEEP)) rmSync(file, { force: true });
+  for (const { file } of blobs.slice(KEEP)) {
+    rmSync(file, { force: true });
+    rmSync(file.replace(/\.blob$/, ".files.json"), { force: true }); // the list static_snapshot.py keeps beside it
+  }
 }
 
 function build({ toolchain, blob, declarations }) {
