@@ -13,7 +13,7 @@ snapshot never changes a result, only how long it takes.
 Snapshots live in the review cache folder (`$CONVEX_REVIEW_CACHE/snapshots/`),
 readable by this user only, and are used only when this user owns them and nobody
 else can write to them (a snapshot holds code that runs). One is kept per node
-binary, typescript, static-pass code and tsconfig contents, the newest few only.
+binary, typescript, static-pass code and tsconfig contents, the newest four only.
 `CONVEX_REVIEW_SNAPSHOT=0` turns them off (no use, no build).
 """
 

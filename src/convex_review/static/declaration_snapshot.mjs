@@ -18,7 +18,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const KEEP = 3; // snapshots of distinct compiler options kept (each holds ~60 MB of heap)
+const KEEP = 4; // snapshots kept, one per tsconfig (each ~50-80 MB): the reference app, flawed app, anti-patterns, fixtures
 const STALE_LOCK_MS = 10 * 60 * 1000;
 
 function takeLock(lock) {
