@@ -97,8 +97,11 @@ def refresh_if_needed(blob: Path, toolchain: Path, declarations: dict) -> bool:
     with os.fdopen(descriptor, "w") as out:
         json.dump(job, out)
     # The builder detaches a copy of itself and returns: the review does not wait for the build.
-    subprocess.run(["node", str(_BUILDER), job_file], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, cwd=blob.parent, timeout=60, check=False)
+    try:
+        subprocess.run(["node", str(_BUILDER), job_file], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, cwd=blob.parent, timeout=60, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return False  # no snapshot: the next pass is as slow as this one, and as right
     return True
 
 
