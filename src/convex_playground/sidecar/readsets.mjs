@@ -117,6 +117,9 @@ export async function trackReads(fn) {
   return { result, readSet };
 }
 
+/** True when writes were committed since takeCommittedWrites() last ran. */
+export const hasCommittedWrites = () => committed.length > 0;
+
 /** The writes committed since the last call, grouped by database then table (a Map of Maps). */
 export function takeCommittedWrites() {
   const changes = committed;
