@@ -5,7 +5,7 @@
 // third of its time outside the function itself:
 //
 // * `withIdentity` builds a new accessor each time: a test JWT (JSON, base64)
-//   and some forty closures. An accessor never changes once built, so one per
+//   and a few dozen closures. An accessor never changes once built, so one per
 //   distinct identity is kept and reused.
 // * Resolving the function serialises its argument and return validators
 //   (`exportArgs()` / `exportReturns()`, a JSON.stringify of the validator
