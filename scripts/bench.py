@@ -110,9 +110,10 @@ def _process_cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def plain_convex_test_ms(app: Path, seed: dict, identity: dict | None, cases: list, count: int) -> list[list[float]]:
-    """Milliseconds per call of `cases` made on convex-test alone, in a Node process of its own
-    (scripts/bench_convex_test.mjs): the baseline without anything the playground adds."""
+def plain_convex_test(app: Path, seed: dict, identity: dict | None, cases: list, count: int) -> list[dict]:
+    """Calls of `cases` made on convex-test alone, in a Node process of its own (scripts/bench_convex_test.mjs):
+    the baseline without anything the playground adds. Per case {"perCall": ..., "reused": ...} (a new identity
+    accessor per call, or one reused), each {"ms": [per call], "cpuMs": CPU per call}."""
     toolchain = REPO / "snippets"
     with tempfile.TemporaryDirectory(prefix="bench-convex-test-") as cache:
         job = {"app": str(app), "functions": str(app / "convex"), "cache": cache, "toolchain": str(toolchain),
@@ -126,46 +127,73 @@ def plain_convex_test_ms(app: Path, seed: dict, identity: dict | None, cases: li
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def bench_round_trips(count: int) -> None:
-    """Calls from Python beside the same calls inside the sidecar and on plain convex-test; wall time
-    (median, p95) and, as the machine may be busy, CPU time per call of both processes."""
-    rows, cpu_rows = [], []
+def bench_round_trips(count: int, rounds: int = 5) -> None:
+    """Calls from Python beside the same calls inside the sidecar and on plain convex-test.
+
+    On a shared machine one long run mostly measures the neighbours, so the calls are made in `rounds`
+    rounds, each measuring every side in turn (Python, inside the sidecar, plain convex-test in a fresh
+    Node process): the tables give the median of the rounds' medians, and each ratio is the median of the
+    ratios measured within one round. CPU time per call of each process is printed too."""
     tasks = [{"text": f"t{i}", "priority": float(i % 10), "done": False} for i in range(100)]
     cases = [("query", "tasks:urgentByIndex", {"min": 9}), ("mutation", "tasks:add", {"text": "x", "priority": 1})]
+    per_round = max(1, count // rounds)
+    measured = [{"python": [], "sidecar": [], "perCall": [], "reused": [], "python_all": [],
+                 "cpu": {"python": [], "node": [], "sidecar": [], "perCall": [], "reused": []}} for _ in cases]
     with Playground(TINY_APP) as pg:
         client = pg.client(BENCH_IDENTITY)
         sidecar_pid = pg._process.process.pid
         pg.admin().insert("tasks", tasks)
-        for kind, name, args in cases:
-            call = getattr(client, kind)
-            for _ in range(200):  # warm up both paths
-                call(name, args)
-            pg.bench_in_node(kind, name, args, 200, identity=client.identity)
-            python_ms = []
-            python_cpu, node_cpu = time.process_time(), _process_cpu_s(sidecar_pid)
-            for _ in range(count):
-                started = time.perf_counter()
-                call(name, args)
-                python_ms.append((time.perf_counter() - started) * 1000)
-            python_cpu, node_cpu = time.process_time() - python_cpu, _process_cpu_s(sidecar_pid) - node_cpu
-            in_sidecar_cpu = _process_cpu_s(sidecar_pid)
-            node_ms = pg.bench_in_node(kind, name, args, count, identity=client.identity)
-            in_sidecar_cpu = _process_cpu_s(sidecar_pid) - in_sidecar_cpu
-            rows.append([kind, name, python_ms, node_ms])
-            cpu_rows.append([f"{kind} {name}", f"{python_cpu / count * 1000:.3f}", f"{node_cpu / count * 1000:.3f}",
-                             f"{in_sidecar_cpu / count * 1000:.3f}"])
         identity = client.identity
-    plain = plain_convex_test_ms(TINY_APP, {"tasks": tasks}, identity, cases, count)
-    print(f"\nround trips ({count} calls each; ms): from Python, inside the sidecar, on plain convex-test")
-    print(table(["call", "python median", "python p95", "in sidecar median", "plain median", "plain p95",
-                 "vs in sidecar", "vs plain", "python calls/s"],
-                [[f"{kind} {name}", f"{statistics.median(py):.3f}", f"{percentile(py, .95):.3f}",
-                  f"{statistics.median(node):.3f}", f"{statistics.median(bare):.3f}", f"{percentile(bare, .95):.3f}",
-                  f"{statistics.median(py) / statistics.median(node):.2f}x",
-                  f"{statistics.median(py) / statistics.median(bare):.2f}x", f"{1000 / statistics.mean(py):.0f}"]
-                 for (kind, name, py, node), bare in zip(rows, plain)]))
-    print("\nCPU per call (ms; the sidecar's from /proc): calls from Python vs the same calls inside the sidecar")
-    print(table(["call", "python process", "sidecar process", "sidecar, calls inside it"], cpu_rows))
+        for kind, name, args in cases:
+            for _ in range(200):  # warm up both paths
+                getattr(client, kind)(name, args)
+            pg.bench_in_node(kind, name, args, 200, identity=identity)
+        for _ in range(rounds):
+            # Each round starts from the same data as the plain process gets (the mutation adds rows,
+            # and the query's cost grows with the table).
+            pg.reset()
+            pg.admin().insert("tasks", tasks)
+            for (kind, name, args), row in zip(cases, measured):
+                call = getattr(client, kind)
+                python_ms = []
+                python_cpu, node_cpu = time.process_time(), _process_cpu_s(sidecar_pid)
+                for _ in range(per_round):
+                    started = time.perf_counter()
+                    call(name, args)
+                    python_ms.append((time.perf_counter() - started) * 1000)
+                row["cpu"]["python"].append((time.process_time() - python_cpu) / per_round * 1000)
+                row["cpu"]["node"].append((_process_cpu_s(sidecar_pid) - node_cpu) / per_round * 1000)
+                in_sidecar_cpu = _process_cpu_s(sidecar_pid)
+                row["sidecar"].append(statistics.median(pg.bench_in_node(kind, name, args, per_round, identity=identity)))
+                row["cpu"]["sidecar"].append((_process_cpu_s(sidecar_pid) - in_sidecar_cpu) / per_round * 1000)
+                row["python"].append(statistics.median(python_ms))
+                row["python_all"].extend(python_ms)
+            for row, plain in zip(measured, plain_convex_test(TINY_APP, {"tasks": tasks}, identity, cases, per_round)):
+                for variant in ("perCall", "reused"):
+                    row[variant].append(statistics.median(plain[variant]["ms"]))
+                    row["cpu"][variant].append(plain[variant]["cpuMs"])
+    p50 = statistics.median
+
+    def ratio(row: dict, baseline: str) -> str:
+        return f"{p50(py / base for py, base in zip(row['python'], row[baseline])):.2f}x"
+
+    print(f"\nround trips ({rounds} rounds of {per_round} calls; ms, median of the rounds' medians): from Python, inside "
+          "the sidecar, on plain convex-test with a new identity accessor per call and with one reused")
+    print(table(["call", "python", "python p95", "in sidecar", "plain", "plain, reused", "vs in sidecar", "vs plain",
+                 "vs plain, reused", "python calls/s"],
+                [[f"{kind} {name}", f"{p50(row['python']):.3f}", f"{percentile(row['python_all'], .95):.3f}",
+                  f"{p50(row['sidecar']):.3f}", f"{p50(row['perCall']):.3f}", f"{p50(row['reused']):.3f}",
+                  ratio(row, "sidecar"), ratio(row, "perCall"), ratio(row, "reused"),
+                  f"{1000 / statistics.mean(row['python_all']):.0f}"]
+                 for (kind, name, _), row in zip(cases, measured)]))
+    print("\nCPU per call (ms, median of the rounds; the sidecar's from /proc): calls from Python (both processes), "
+          "the same calls inside the sidecar, and on plain convex-test")
+    print(table(["call", "python process", "sidecar process", "sidecar, calls inside it", "plain", "plain, reused"],
+                [[f"{kind} {name}", *(f"{p50(row['cpu'][key]):.3f}" for key in ("python", "node", "sidecar", "perCall", "reused"))]
+                 for (kind, name, _), row in zip(cases, measured)]))
+    print("round medians (ms), python / plain: " + "; ".join(
+        f"{kind} " + " ".join(f"{py:.2f}/{base:.2f}" for py, base in zip(row["python"], row["perCall"]))
+        for (kind, _, _), row in zip(cases, measured)))
 
 
 def bench_clients(count: int) -> None:

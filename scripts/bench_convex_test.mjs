@@ -12,7 +12,9 @@
 //
 // JSON: { app, functions, cache, toolchain, seed: {table: [doc]}, identity, warmup, count,
 //         cases: [{kind, name, args}] } with documents and arguments as Convex JSON.
-// Prints one JSON line: the milliseconds of each call, per case.
+// Each case runs twice: with a new `t.withIdentity(identity)` accessor per call, and
+// with one accessor made once and reused (as a test that names its user once does).
+// Prints one JSON line: per case, {perCall, reused}, each {ms: [one per call], cpuMs: CPU per call}.
 import { convexTest } from "convex-test";
 import { makeFunctionReference } from "convex/server";
 import { jsonToConvex } from "convex/values";
@@ -33,20 +35,30 @@ const print = console.log.bind(console);
 const kept = [];
 for (const level of ["log", "info", "warn", "error", "debug"]) console[level] = (...args) => kept.push(args);
 
-const timings = [];
+const results = [];
 for (const { kind, name, args } of cases) {
   const ref = makeFunctionReference(name);
   const input = jsonToConvex(args);
-  // As the playground's calls: a fresh accessor for the identity each time.
-  const call = () => (identity ? t.withIdentity(identity) : t)[kind](ref, input);
-  for (let i = 0; i < warmup; i++) await call();
-  const caseTimings = [];
-  for (let i = 0; i < count; i++) {
-    kept.length = 0;
-    const started = performance.now();
-    await call();
-    caseTimings.push(performance.now() - started);
+  const reusedAccessor = identity ? t.withIdentity(identity) : t;
+  const accessors = {
+    perCall: () => (identity ? t.withIdentity(identity) : t),
+    reused: () => reusedAccessor,
+  };
+  const result = {};
+  for (const [variant, accessor] of Object.entries(accessors)) {
+    const call = () => accessor()[kind](ref, input);
+    for (let i = 0; i < warmup; i++) await call();
+    const ms = [];
+    const cpuBefore = process.cpuUsage();
+    for (let i = 0; i < count; i++) {
+      kept.length = 0;
+      const started = performance.now();
+      await call();
+      ms.push(performance.now() - started);
+    }
+    const cpu = process.cpuUsage(cpuBefore);
+    result[variant] = { ms, cpuMs: (cpu.user + cpu.system) / 1000 / count };
   }
-  timings.push(caseTimings);
+  results.push(result);
 }
-print(JSON.stringify(timings));
+print(JSON.stringify(results));

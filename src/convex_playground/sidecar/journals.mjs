@@ -12,10 +12,10 @@
 // convex-test's paginate() already takes an `endCursor`; this module supplies
 // it from the journal of the live query being run. A journal is a JSON string
 // {"endCursor": ...} or null (a query that did not paginate).
-import { AsyncLocalStorage } from "node:async_hooks";
+import { ScopedStorage } from "./scoped_storage.mjs";
 import { __playgroundDatabaseFake as DatabaseFake } from "convex-test";
 
-const running = new AsyncLocalStorage(); // { endCursor, recorded } of the live query being run
+const running = new ScopedStorage(); // { endCursor, recorded } of the live query being run
 
 /** Parses a journal sent by a client; a malformed one counts as none, as a fresh subscription. */
 function readJournal(journal) {

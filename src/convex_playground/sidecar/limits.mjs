@@ -25,7 +25,7 @@
 // The admin handle is a seeding and inspection tool, not a function, so
 // `withoutFunctionLimits` lifts the per-transaction limits for its work. The
 // document limits still hold there: they are limits on what a table can store.
-import { AsyncLocalStorage } from "node:async_hooks";
+import { ScopedStorage } from "./scoped_storage.mjs";
 import { __playgroundDatabaseFake as DatabaseFake } from "convex-test";
 import { TransactionMetricsTracker } from "convex-test/dist/transactionMetrics.js";
 import { getConvexSize } from "convex/values";
@@ -319,7 +319,7 @@ function validatePagination() {
 
 // ---------------------------------------------------------------- admin work
 
-const adminScope = new AsyncLocalStorage(); // { database }: the admin transaction's root database
+const adminScope = new ScopedStorage(); // { database }: the admin transaction's root database
 
 /**
  * Runs `fn` (admin table work) with the per-transaction limits lifted. Inside

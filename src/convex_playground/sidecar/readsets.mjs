@@ -19,11 +19,11 @@
 // A write matches a range when the document, as it was before the write or as
 // it is after, satisfies every bound: an insert enters the range, a delete or
 // an edit of an indexed field may leave it.
-import { AsyncLocalStorage } from "node:async_hooks";
+import { ScopedStorage } from "./scoped_storage.mjs";
 import { __playgroundDatabaseFake as DatabaseFake } from "convex-test";
 import { compareValues, jsonToConvex } from "convex/values";
 
-const collecting = new AsyncLocalStorage(); // the ReadSet of the query being run, if any
+const collecting = new ScopedStorage(); // the ReadSet of the query being run, if any
 let committed = []; // { db, table, id, before, after } since takeCommittedWrites() last ran
 let scanning = 0; // > 0 while convex-test resolves a query: its own by-id reads are part of the range
 
@@ -116,6 +116,9 @@ export async function trackReads(fn) {
   const result = await collecting.run(readSet, fn);
   return { result, readSet };
 }
+
+/** True when writes were committed since takeCommittedWrites() last ran. */
+export const hasCommittedWrites = () => committed.length > 0;
 
 /** The writes committed since the last call, grouped by database then table (a Map of Maps). */
 export function takeCommittedWrites() {

@@ -17,6 +17,7 @@ import { jsonResponse } from "./server.mjs";
 
 const UPLOAD_TOKEN_LIFETIME_MS = 60 * 60 * 1000; // "The upload URL expires in 1 hour" (Convex docs, file-storage/upload-files)
 const FILE_PATH = /^\/api\/storage\/([^/]+)$/;
+const STORAGE_URL_OPS = new Set(["1.0/storageGenerateUploadUrl", "1.0/storageGetUrl"]); // the syscalls #syscall rewrites
 
 // ctx.storage.store(blob) and uploads both end in storeFile(): record the type there.
 const originalStoreFile = DatabaseFake.prototype.storeFile;
@@ -48,7 +49,8 @@ export class FileStorage {
       },
       get asyncSyscall() {
         const original = inner.asyncSyscall;
-        return (op, jsonArgs) => storage.#syscall(original, op, jsonArgs);
+        // Every database read and write is an async syscall: only the two storage ones take a detour.
+        return (op, jsonArgs) => (STORAGE_URL_OPS.has(op) ? storage.#syscall(original, op, jsonArgs) : original(op, jsonArgs));
       },
     };
   }
