@@ -31,7 +31,7 @@ from convex_playground.playground import cache_dir
 
 from .dynamic.runner import Round, run_round, tables_read_as_unique
 from .dynamic.seeding import USER_NAMES, table_infos
-from .dynamic.verdicts import Where, judge, measured
+from .dynamic.verdicts import Where, cleared_access, judge, measured
 from .errors import ReviewInputError
 from .findings import Finding
 from .rules import RULES
@@ -48,6 +48,8 @@ class DynamicResult:
     findings: list[Finding]
     warnings: list[str]
     timings: dict[str, float] = field(default_factory=dict)  # seconds: start, each round, total
+    # function -> what its anonymous calls showed: user data read, none of it personal (verdicts.cleared_access)
+    cleared: dict[str, dict] = field(default_factory=dict)
 
 
 def _claims(user: str) -> dict[str, str]:
@@ -150,6 +152,7 @@ def _review(playground: Playground, layout: Any, static: Any, sizes: tuple[int, 
     say("judging the measurements")
     locate = _locator(layout, static, static_functions)
     findings, judged_warnings = judge(rounds, functions, locate, enabled, static_functions)
+    cleared = {_full_name(name): evidence for name, evidence in cleared_access(rounds, functions, findings).items()}
     # An index that is a prefix of another gets one finding, the static pass's redundant-index (its fix
     # names the index that serves instead), whether or not anything reads through it.
     redundant = {(f.evidence.get("table"), f.evidence.get("index"))
@@ -160,7 +163,8 @@ def _review(playground: Playground, layout: Any, static: Any, sizes: tuple[int, 
     timings["totalSeconds"] = time.perf_counter() - started
     findings = [replace(f, function=_full_name(f.function)) if f.function else f for f in findings]
     measurements = {_full_name(name): values for name, values in _measurements(rounds, functions).items()}
-    return DynamicResult(measurements=measurements, findings=findings, warnings=warnings, timings=timings)
+    return DynamicResult(measurements=measurements, findings=findings, warnings=warnings, timings=timings,
+                         cleared=cleared)
 
 
 def _full_name(name: str) -> str:

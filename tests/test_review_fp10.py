@@ -1,0 +1,89 @@
+"""A static suspicion a call refutes is withdrawn, not reported (tests/fixtures/reviewfp10_app).
+
+The static pass suspects missing-access-control in every public function that
+reads the users table without checking who is calling. A chat that shows each
+message's author name does that by design; one that hands out the author's
+whole users document leaks emails and token identifiers. Only a call tells the
+two apart: the dynamic pass calls each anonymously and looks for anyone's
+personal values in what comes back. The merge withdraws the first suspicion
+and proves the second. One review at tiny sizes serves the module.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from convex_review import RULES, Finding
+from convex_review.formats import render_json, render_text
+from convex_review.merge import withdraw_refuted
+from convex_review.review import run_review
+
+APP = Path(__file__).parent / "fixtures" / "reviewfp10_app"
+SIZES = (10, 40)
+
+
+def suspicion(function: str, **evidence) -> Finding:
+    rule = RULES["missing-access-control"]
+    return Finding(rule=rule.id, category=rule.category, severity=rule.severity, file="convex/chat.ts", line=3,
+                   function=function, message="never checks who is calling",
+                   evidence={"checksAuth": False, "tablesWritten": [], "userTablesRead": [], "runs": [], **evidence})
+
+
+CLEARED = {"chat:list": {"caller": "anonymous", "tablesRead": ["messages", "users"], "what": "nothing personal"}}
+
+
+def test_a_read_only_suspicion_a_call_cleared_is_withdrawn_with_both_evidences():
+    kept, withdrawn = withdraw_refuted([suspicion("chat:list", userTablesRead=["users"])], CLEARED)
+    assert kept == []
+    assert [(f.function, f.source) for f in withdrawn] == [("chat:list", "both")]
+    assert withdrawn[0].evidence["dynamic"]["what"] == "nothing personal"
+    assert withdrawn[0].evidence["static"]["userTablesRead"] == ["users"]
+
+
+@pytest.mark.parametrize("evidence", [
+    {"userTablesRead": ["users"], "tablesWritten": ["messages"]},   # a write without a check: a call cannot clear it
+    {"userTablesRead": ["users"], "runs": ["chat:send"]},
+    {"userTablesRead": ["profiles"]},                                 # a user table the anonymous call never read
+    {"userTablesRead": []},
+])
+def test_a_suspicion_the_call_does_not_answer_stays(evidence):
+    kept, withdrawn = withdraw_refuted([suspicion("chat:list", **evidence)], CLEARED)
+    assert (len(kept), withdrawn) == (1, [])
+
+
+def test_another_function_or_rule_is_never_withdrawn():
+    other = suspicion("chat:other", userTablesRead=["users"])
+    rule = RULES["identity-from-args"]
+    identity = Finding(rule=rule.id, category=rule.category, severity=rule.severity, file="convex/chat.ts", line=9,
+                       function="chat:list", message="takes userId", evidence={"userTablesRead": ["users"]})
+    kept, withdrawn = withdraw_refuted([other, identity], CLEARED)
+    assert (kept, withdrawn) == ([other, identity], [])
+
+
+@pytest.fixture(scope="module")
+def review():
+    return run_review(APP, sizes=SIZES)
+
+
+@pytest.mark.slow
+def test_a_query_that_shows_only_author_names_is_not_reported(review):
+    assert [(f.rule, f.function) for f in review.findings if f.function == "messages:list"] == []
+    withdrawn = review.summary()["withdrawn"]
+    assert [(w["rule"], w["function"], w["file"]) for w in withdrawn] == [
+        ("missing-access-control", "messages:list", "convex/messages.ts")]
+    assert "returned no email, token identifier" in withdrawn[0]["because"]
+    assert "withdrawn: missing-access-control in messages:list" in render_text(review, APP)
+
+
+@pytest.mark.slow
+def test_a_query_that_hands_out_emails_is_reported_with_the_leaked_value(review):
+    report = json.loads(render_json(review, APP))
+    found = [(f["rule"], f["function"], f["source"]) for f in report["findings"]]
+    assert found == [("missing-access-control", "messages:listWithAuthors", "both")], found
+    proof = report["findings"][0]["evidence"]["dynamic"]
+    assert proof["caller"] == "anonymous" and proof["table"] == "users"
+    assert proof["field"] in ("email", "tokenIdentifier")
+    assert "returned the" in report["findings"][0]["message"]
