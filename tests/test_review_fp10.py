@@ -6,7 +6,9 @@ message's author name does that by design; one that hands out the author's
 whole users document leaks emails and token identifiers. Only a call tells the
 two apart: the dynamic pass calls each anonymously and looks for anyone's
 personal values in what comes back. The merge withdraws the first suspicion
-and proves the second. One review at tiny sizes serves the module.
+and proves the second. The app's auth provider reads a deployment variable
+the reviewer does not have, as many open-source apps' do: the signed-in
+probes must work anyway. One review at tiny sizes serves the module.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from convex_playground.identity import AuthConfig, AuthenticationError, AuthProvider, identity_from_token
 from convex_review import RULES, Finding
 from convex_review.formats import render_json, render_text
 from convex_review.merge import withdraw_refuted
@@ -61,6 +64,16 @@ def test_another_function_or_rule_is_never_withdrawn():
                        function="chat:list", message="takes userId", evidence={"userTablesRead": ["users"]})
     kept, withdrawn = withdraw_refuted([other, identity], CLEARED)
     assert (kept, withdrawn) == ([other, identity], [])
+
+
+def test_an_identity_the_playground_made_can_be_passed_back_when_the_providers_variable_is_unset():
+    """auth.config.ts reads `process.env.X` for its domain and X is not set: the playground signs dicts of
+    claims with convex-test's issuer; the identity it made is accepted again, another issuer still is not."""
+    unset = AuthConfig(configured=True, providers=(AuthProvider("oidc", None, None),))
+    made = identity_from_token({"subject": "alice"}, unset)
+    assert identity_from_token(made, unset) == made
+    with pytest.raises(AuthenticationError, match="No auth provider found"):
+        identity_from_token({"subject": "alice", "issuer": "https://elsewhere.example"}, unset)
 
 
 @pytest.fixture(scope="module")
