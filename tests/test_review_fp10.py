@@ -8,7 +8,9 @@ two apart: the dynamic pass calls each anonymously and looks for anyone's
 personal values in what comes back. The merge withdraws the first suspicion
 and proves the second. The app's auth provider reads a deployment variable
 the reviewer does not have, as many open-source apps' do: the signed-in
-probes must work anyway. One review at tiny sizes serves the module.
+probes must work anyway. Its sign-in adapter's public functions check a
+shared secret instead of a user (the pattern of Auth.js adapters): that is a
+check of the caller too. One review at tiny sizes serves the module.
 """
 
 from __future__ import annotations
@@ -98,6 +100,7 @@ def test_a_query_that_hands_out_emails_is_reported_with_the_leaked_value(review)
     report = json.loads(render_json(review, APP))
     found = [(f["rule"], f["function"], f["source"]) for f in report["findings"]]
     assert found == [("missing-access-control", "messages:listWithAuthors", "both")], found
+    assert all(f["function"] is None or not f["function"].startswith("adapter:") for f in report["findings"])
     proof = report["findings"][0]["evidence"]["dynamic"]
     assert proof["caller"] == "anonymous" and proof["table"] == "users"
     assert proof["field"] in ("email", "tokenIdentifier")
@@ -129,3 +132,11 @@ def test_a_vector_indexed_table_is_seeded_with_a_few_hundred_documents_and_says_
     assert admin.inserted == {"foods": VECTOR_TABLE_ROWS, "orders": 1000}
     assert len(state.documents[state.ids["foods"][0]]["embedding"]) == 8
     assert [w for w in state.warnings if w.startswith("seeding foods:")], state.warnings
+
+
+@pytest.mark.slow
+def test_functions_that_check_a_shared_secret_check_their_caller(review):
+    catalog = {f["name"]: f for f in review.static.functions}
+    assert catalog["adapter:createUser"]["checksAuth"] is True
+    assert catalog["adapter:getUserByEmail"]["checksAuth"] is True
+    assert [f for f in review.findings if (f.function or "").startswith("adapter:")] == []
