@@ -10,7 +10,8 @@ and proves the second. The app's auth provider reads a deployment variable
 the reviewer does not have, as many open-source apps' do: the signed-in
 probes must work anyway. Its sign-in adapter's public functions check a
 shared secret instead of a user (the pattern of Auth.js adapters): that is a
-check of the caller too. One review at tiny sizes serves the module.
+check of the caller too, and so is finding the caller's session by the
+random session id the browser holds. One review at tiny sizes serves the module.
 """
 
 from __future__ import annotations
@@ -140,3 +141,10 @@ def test_functions_that_check_a_shared_secret_check_their_caller(review):
     assert catalog["adapter:createUser"]["checksAuth"] is True
     assert catalog["adapter:getUserByEmail"]["checksAuth"] is True
     assert [f for f in review.findings if (f.function or "").startswith("adapter:")] == []
+
+
+@pytest.mark.slow
+def test_a_lookup_by_the_callers_session_id_checks_the_caller(review):
+    catalog = {f["name"]: f for f in review.static.functions}
+    assert catalog["sessions:me"]["checksAuth"] is True
+    assert [f for f in review.findings if f.function == "sessions:me"] == []

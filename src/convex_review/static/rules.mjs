@@ -83,7 +83,9 @@ export function runRules(model, { schema, functions, httpRoutes, crons, rules })
     }
     fn.facts = facts;
     fn.callNames = callNames;
-    const checks = facts.some((f) => f.type === "auth");
+    // A lookup by the `sessionId` the client holds (convex-helpers' sessions: an anonymous visitor's random id)
+    // resolves who is calling as a token does.
+    const checks = facts.some((f) => f.type === "auth" || (f.type === "dbQuery" && chainInfo(model, f).eqFields.includes("sessionId")));
     // Unsure: ctx went into a library, or the handler or the builder could not be followed.
     const unsure = opaque.length > 0 || !fn.handlerFn || !fn.builderResolved;
     fn.checksAuth = checks ? true : unsure ? null : false;
