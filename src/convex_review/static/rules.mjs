@@ -29,6 +29,7 @@ const NARROWING_METHODS = /^(slice|filter|find|findLast|length|sort|toSorted|som
 const TERMINALS = new Set(["collect", "take", "first", "unique", "paginate"]);
 const IDENTITY_ARG = /^(userId|ownerId|authorId|creatorId|senderId|accountId|memberId|email|userEmail|user|tokenIdentifier|subject)$/i;
 // Fields that make a document personal data: reading them without knowing the caller is suspicious.
+const CREDENTIAL_FIELD = /^(sessionId|sessionToken|apiKey|accessToken)$/i;
 const PERSONAL_FIELD = /^(email|emailAddress|tokenIdentifier|phone|phoneNumber|address|password\w*|secret\w*|token|apiKey)$/i;
 const VERIFY_CALLS = /^(verify|verifySignature|verifyWebhook|constructEvent|constructEventAsync|timingSafeEqual|createHmac|validateEvent|validateRequest|validateWebhook|unwrap)$/;
 const NODE_ONLY_MODULES = new Set(["fs", "child_process", "net", "tls", "dgram", "http", "https", "http2", "zlib", "os", "worker_threads", "cluster", "dns", "readline", "vm", "perf_hooks", "fs/promises"]);
@@ -83,9 +84,9 @@ export function runRules(model, { schema, functions, httpRoutes, crons, rules })
     }
     fn.facts = facts;
     fn.callNames = callNames;
-    // A lookup by the `sessionId` the client holds (convex-helpers' sessions: an anonymous visitor's random id)
-    // resolves who is calling as a token does.
-    const checks = facts.some((f) => f.type === "auth" || (f.type === "dbQuery" && chainInfo(model, f).eqFields.includes("sessionId")));
+    // A lookup by a credential the client holds (convex-helpers' sessions: an anonymous visitor's random
+    // session id; a worker's API key) resolves who is calling as a token does.
+    const checks = facts.some((f) => f.type === "auth" || (f.type === "dbQuery" && chainInfo(model, f).eqFields.some((field) => CREDENTIAL_FIELD.test(field))));
     // Unsure: ctx went into a library, or the handler or the builder could not be followed.
     const unsure = opaque.length > 0 || !fn.handlerFn || !fn.builderResolved;
     fn.checksAuth = checks ? true : unsure ? null : false;
