@@ -1,4 +1,4 @@
-"""A static suspicion a call refutes is withdrawn, not reported (tests/fixtures/reviewfp10_app).
+"""The reviewer on correct code that looks flawed, as open-source apps have it (tests/fixtures/reviewfp10_app).
 
 The static pass suspects missing-access-control in every public function that
 reads the users table without checking who is calling. A chat that shows each
@@ -6,13 +6,15 @@ message's author name does that by design; one that hands out the author's
 whole users document leaks emails and token identifiers. Only a call tells the
 two apart: the dynamic pass calls each anonymously and looks for anyone's
 personal values in what comes back. The merge withdraws the first suspicion
-and proves the second. The app's auth provider reads a deployment variable
-the reviewer does not have, as many open-source apps' do: the signed-in
-probes must work anyway. Its sign-in adapter's public functions check a
-shared secret instead of a user (the pattern of Auth.js adapters): that is a
-check of the caller too, and so is finding the caller's session by the
-random session id the browser holds, or a bot by its API key. An action that only runs a public
-function grants nothing the client could not do itself. One review at tiny sizes serves the module.
+and proves the second.
+
+The rest of the app is what open-source apps do and the reviewer got wrong:
+its auth provider reads a deployment variable the reviewer does not have (the
+signed-in probes must work anyway); its sign-in adapter's public functions
+check a shared secret instead of a user (Auth.js adapters); a visitor is known
+by the random session id the browser holds, a bot by its API key; an action
+runs only a public function, granting nothing a client could not do itself.
+One review at tiny sizes serves the module.
 """
 
 from __future__ import annotations
