@@ -13,7 +13,9 @@ its auth provider reads a deployment variable the reviewer does not have (the
 signed-in probes must work anyway); its sign-in adapter's public functions
 check a shared secret instead of a user (Auth.js adapters); a visitor is known
 by the random session id the browser holds, a bot by its API key; an action
-runs only a public function, granting nothing a client could not do itself.
+runs only a public function, granting nothing a client could not do itself;
+a mutation leaves a database call unawaited that fails after it returned (the
+playground must survive it, as a deployment does).
 One review at tiny sizes serves the module.
 """
 
@@ -105,6 +107,7 @@ def test_a_query_that_hands_out_emails_is_reported_with_the_leaked_value(review)
     found = [(f["rule"], f["function"], f["source"]) for f in report["findings"]]
     # Everything else in the app is correct code that looks flawed, but for relay.ts's api.* reference.
     assert sorted(found) == [("api-from-server", "relay:send", "static"),
+                             ("floating-promise", "messages:rename", "static"),
                              ("missing-access-control", "messages:listWithAuthors", "both")], found
     leak = next(f for f in report["findings"] if f["rule"] == "missing-access-control")
     proof = leak["evidence"]["dynamic"]
@@ -159,3 +162,10 @@ def test_a_lookup_by_a_credential_the_caller_holds_checks_the_caller(review):
 @pytest.mark.slow
 def test_an_action_that_only_runs_a_public_function_is_not_suspected(review):
     assert [f.rule for f in review.findings if f.function == "relay:send"] == ["api-from-server"]
+
+
+@pytest.mark.slow
+def test_a_promise_that_fails_after_its_mutation_returned_does_not_end_the_playground(review):
+    """messages:rename does not await a patch that fails: the sidecar used to die of the unhandled rejection."""
+    assert review.dynamic.measurements["messages:rename"]["calls"] >= 2
+    assert review.dynamic.measurements["messages:send"]["ok"] == {10: True, 40: True}
