@@ -159,6 +159,16 @@ def _review(playground: Playground, layout: Any, static: Any, sizes: tuple[int, 
                  for f in getattr(static, "findings", None) or [] if f.rule == "redundant-index"}
     findings = [f for f in findings
                 if not (f.rule == "unused-index" and (f.evidence.get("table"), f.evidence.get("index")) in redundant)]
+    # Tables the static pass could not read in the schema come from a library (`...authTables` of Convex Auth),
+    # whose own functions read them on paths one call per function does not reach: not judged, as statically.
+    if static is not None:
+        known = set((getattr(static, "schema", None) or {}).get("tables") or {})
+        library = sorted({str(f.evidence.get("table")) for f in findings
+                          if f.rule == "unused-index" and f.evidence.get("table") not in known})
+        findings = [f for f in findings if not (f.rule == "unused-index" and f.evidence.get("table") in library)]
+        if library:
+            warnings.append(f"unused-index not judged for {', '.join(library)}: the schema takes these tables from "
+                            "a spread or a helper (a library's tables), whose own functions read them")
     warnings += judged_warnings
     timings["totalSeconds"] = time.perf_counter() - started
     findings = [replace(f, function=_full_name(f.function)) if f.function else f for f in findings]
