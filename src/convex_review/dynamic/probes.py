@@ -3,8 +3,8 @@
 A call's failure is data, never a crash: the outcome keeps the error message.
 Beside the playground's per-call metrics, each outcome has the index ranges
 the call read through (by index name, or the table for a scan), the tables of
-the documents it fetched by id, and the documents it wrote (with whether each existed before), from the sidecar's
-review probes (sidecar/review_probes.mjs).
+the documents it fetched by id, and the documents it wrote (with whether each
+existed before), from the sidecar's review probes (sidecar/review_probes.mjs).
 """
 
 from __future__ import annotations

@@ -42,9 +42,9 @@ from convex_review.rules import RULES
 from guide_tools import facts
 
 from .arguments import names_users
-from .values import identity_key
 from .probes import CallOutcome
 from .runner import Round
+from .values import identity_key
 
 # A returned string counts as a document's value only from this length up: short ones ("open", "done")
 # are shared by many documents by chance.
@@ -389,6 +389,7 @@ def _private_values_shown(outcome: CallOutcome, victim: str, private: dict[str, 
                         "table": table, "documents": [document_id],
                         "privateBecause": f"{private[table]} returns only the caller's {table}"}
     return None
+
 
 def personal_values(state: Any) -> dict[str, tuple[str, str, str]]:
     """Every distinct personal value seeded in the users table or a table with a personal field:

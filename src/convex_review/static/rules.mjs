@@ -28,8 +28,9 @@ import { skipOuter } from "./catalog.mjs";
 const NARROWING_METHODS = /^(slice|filter|find|findLast|length|sort|toSorted|some|every|reduce|at|splice)$/;
 const TERMINALS = new Set(["collect", "take", "first", "unique", "paginate"]);
 const IDENTITY_ARG = /^(userId|ownerId|authorId|creatorId|senderId|accountId|memberId|email|userEmail|user|tokenIdentifier|subject)$/i;
-// Fields that make a document personal data: reading them without knowing the caller is suspicious.
+// Fields holding a credential the caller presents: looking a caller up by one identifies them.
 const CREDENTIAL_FIELD = /^(sessionId|sessionToken|apiKey|accessToken)$/i;
+// Fields that make a document personal data: reading them without knowing the caller is suspicious.
 const PERSONAL_FIELD = /^(email|emailAddress|tokenIdentifier|phone|phoneNumber|address|password\w*|secret\w*|token|apiKey)$/i;
 const VERIFY_CALLS = /^(verify|verifySignature|verifyWebhook|constructEvent|constructEventAsync|timingSafeEqual|createHmac|validateEvent|validateRequest|validateWebhook|unwrap)$/;
 const NODE_ONLY_MODULES = new Set(["fs", "child_process", "net", "tls", "dgram", "http", "https", "http2", "zlib", "os", "worker_threads", "cluster", "dns", "readline", "vm", "perf_hooks", "fs/promises"]);
