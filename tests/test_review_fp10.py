@@ -177,3 +177,24 @@ def test_indexes_of_tables_a_library_spreads_into_the_schema_are_not_judged_unus
     """Convex Auth's `...authTables`: no call of the app reads authVerificationCodes.code, its library does."""
     assert [f for f in review.findings if f.rule == "unused-index"] == []
     assert any(w.startswith("unused-index not judged for loginAttempts") for w in review.warnings), review.warnings
+
+
+def test_a_package_of_the_app_that_does_not_load_is_named_from_the_apps_own_folder(tmp_path):
+    """The review runs a copy whose node_modules links to the app's: a package's file used to read
+    `../../../../<app>/node_modules/...` in the message."""
+    from convex_review.dynamic_pass import run_dynamic
+    from convex_review.errors import ReviewInputError
+
+    app = tmp_path / "shop"
+    (app / "convex").mkdir(parents=True)
+    (app / "node_modules" / "broken-helper").mkdir(parents=True)
+    (app / "node_modules" / "broken-helper" / "package.json").write_text('{"name": "broken-helper", "main": "index.js"}')
+    (app / "node_modules" / "broken-helper" / "index.js").write_text("export const helper = (;\n")
+    (app / "package.json").write_text('{"dependencies": {"broken-helper": "1.0.0"}}')
+    (app / "convex" / "items.ts").write_text(
+        'import { query } from "./_generated/server";\nimport { helper } from "broken-helper";\n'
+        'export const list = query({ args: {}, handler: async () => String(helper) });\n')
+    with pytest.raises(ReviewInputError) as raised:
+        run_dynamic(app, sizes=(5,))
+    message = str(raised.value)
+    assert "node_modules/broken-helper/index.js" in message and "../" not in message, message

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import os
 import random
 import shutil
 import time
@@ -107,8 +108,12 @@ def run_dynamic(app_dir: Path, *, static: Any = None, sizes: tuple[int, ...] = (
         try:
             playground = Playground(copy_app if copy_app != copy_root / "convex" else copy_root)
         except PlaygroundError as error:
-            # The message names files of the copy: name the app's own instead.
-            raise ReviewInputError(str(error).replace(str(copy_root), str(layout.root))) from None
+            # The message names files of the copy: name the app's own instead. A file of a package is reached
+            # through the copy's link to the app's node_modules, so the loader names it from the copy's root
+            # (`../../<app>/node_modules/...`): relative to the app's root, as the playground says it.
+            through_link = os.path.relpath(layout.root.resolve(), copy_root) + os.sep
+            message = str(error).replace(through_link, "").replace(str(copy_root), str(layout.root))
+            raise ReviewInputError(message) from None
         timings["startSeconds"] = time.perf_counter() - started
         try:
             return _review(playground, layout, static, sizes, enabled, say, seed, timings, started)
