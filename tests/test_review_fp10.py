@@ -179,6 +179,7 @@ def test_indexes_of_tables_a_library_spreads_into_the_schema_are_not_judged_unus
     assert any(w.startswith("unused-index not judged for loginAttempts") for w in review.warnings), review.warnings
 
 
+@pytest.mark.slow
 def test_a_package_of_the_app_that_does_not_load_is_named_from_the_apps_own_folder(tmp_path):
     """The review runs a copy whose node_modules links to the app's: a package's file used to read
     `../../../../<app>/node_modules/...` in the message."""
