@@ -185,8 +185,10 @@ def _from_claims(claims: Mapping[str, Any], auth: AuthConfig, now: float) -> dic
     issuer = identity.pop("issuer", None)
     if issuer is None:
         issuer = auth.default_issuer()
-    elif auth.configured:
-        auth.provider_for(str(issuer), None)  # a dict may not claim an issuer the app does not trust
+    elif auth.configured and str(issuer) != auth.default_issuer():
+        # A dict may not claim an issuer the app does not trust. The default one is trusted: an identity the
+        # playground made (its issuer convex-test's when the provider's variable is unset) can be passed back.
+        auth.provider_for(str(issuer), None)
     return _finish(identity, str(issuer), explicit_token_identifier)
 
 

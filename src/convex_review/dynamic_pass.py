@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import os
 import random
 import shutil
 import time
@@ -31,7 +32,7 @@ from convex_playground.playground import cache_dir
 
 from .dynamic.runner import Round, run_round, tables_read_as_unique
 from .dynamic.seeding import USER_NAMES, table_infos
-from .dynamic.verdicts import Where, judge, measured
+from .dynamic.verdicts import Where, cleared_access, judge, measured
 from .errors import ReviewInputError
 from .findings import Finding
 from .rules import RULES
@@ -48,6 +49,8 @@ class DynamicResult:
     findings: list[Finding]
     warnings: list[str]
     timings: dict[str, float] = field(default_factory=dict)  # seconds: start, each round, total
+    # function -> what its anonymous calls showed: user data read, none of it personal (verdicts.cleared_access)
+    cleared: dict[str, dict] = field(default_factory=dict)
 
 
 def _claims(user: str) -> dict[str, str]:
@@ -105,8 +108,12 @@ def run_dynamic(app_dir: Path, *, static: Any = None, sizes: tuple[int, ...] = (
         try:
             playground = Playground(copy_app if copy_app != copy_root / "convex" else copy_root)
         except PlaygroundError as error:
-            # The message names files of the copy: name the app's own instead.
-            raise ReviewInputError(str(error).replace(str(copy_root), str(layout.root))) from None
+            # The message names files of the copy: name the app's own instead. A file of a package is reached
+            # through the copy's link to the app's node_modules, so the loader names it from the copy's root
+            # (`../../<app>/node_modules/...`): relative to the app's root, as the playground says it.
+            through_link = os.path.relpath(layout.root.resolve(), copy_root) + os.sep
+            message = str(error).replace(through_link, "").replace(str(copy_root), str(layout.root))
+            raise ReviewInputError(message) from None
         timings["startSeconds"] = time.perf_counter() - started
         try:
             return _review(playground, layout, static, sizes, enabled, say, seed, timings, started)
@@ -150,17 +157,29 @@ def _review(playground: Playground, layout: Any, static: Any, sizes: tuple[int, 
     say("judging the measurements")
     locate = _locator(layout, static, static_functions)
     findings, judged_warnings = judge(rounds, functions, locate, enabled, static_functions)
+    cleared = {_full_name(name): evidence for name, evidence in cleared_access(rounds, functions, findings).items()}
     # An index that is a prefix of another gets one finding, the static pass's redundant-index (its fix
     # names the index that serves instead), whether or not anything reads through it.
     redundant = {(f.evidence.get("table"), f.evidence.get("index"))
                  for f in getattr(static, "findings", None) or [] if f.rule == "redundant-index"}
     findings = [f for f in findings
                 if not (f.rule == "unused-index" and (f.evidence.get("table"), f.evidence.get("index")) in redundant)]
+    # Tables the static pass could not read in the schema come from a library (`...authTables` of Convex Auth),
+    # whose own functions read them on paths one call per function does not reach: not judged, as statically.
+    if static is not None:
+        known = set((getattr(static, "schema", None) or {}).get("tables") or {})
+        library = sorted({str(f.evidence.get("table")) for f in findings
+                          if f.rule == "unused-index" and f.evidence.get("table") not in known})
+        findings = [f for f in findings if not (f.rule == "unused-index" and f.evidence.get("table") in library)]
+        if library:
+            warnings.append(f"unused-index not judged for {', '.join(library)}: the schema takes these tables from "
+                            "a spread or a helper (a library's tables), whose own functions read them")
     warnings += judged_warnings
     timings["totalSeconds"] = time.perf_counter() - started
     findings = [replace(f, function=_full_name(f.function)) if f.function else f for f in findings]
     measurements = {_full_name(name): values for name, values in _measurements(rounds, functions).items()}
-    return DynamicResult(measurements=measurements, findings=findings, warnings=warnings, timings=timings)
+    return DynamicResult(measurements=measurements, findings=findings, warnings=warnings, timings=timings,
+                         cleared=cleared)
 
 
 def _full_name(name: str) -> str:

@@ -88,6 +88,8 @@ def render_text(review: Review, base: Path) -> str:
     passes = "static and dynamic passes" if summary["dynamic"] else "static pass only"
     out.append(f"{review.app}: {summary['total']} findings ({counts}); {passes}; "
                f"{summary['suppressed']} suppressed by comments, {summary['baselined']} in the baseline.")
+    out += [f"withdrawn: {w['rule']} in {w['function']} ({w['file']}:{w['line']}): {w['because']}"
+            for w in summary["withdrawn"]]
     out += [f"warning: {warning}" for warning in review.warnings]
     return "\n".join(out) + "\n"
 

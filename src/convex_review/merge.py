@@ -88,6 +88,34 @@ def locate(finding: Finding, catalog: dict[str, dict]) -> Finding:
     return finding.with_changes(file=entry["file"], line=entry.get("line"))
 
 
+def withdraw_refuted(static: Iterable[Finding], cleared: dict[str, dict]) -> tuple[list[Finding], list[Finding]]:
+    """The static findings a call refuted, set apart: (kept, withdrawn).
+
+    The static pass suspects missing-access-control in a public function that
+    reads user data without checking who is calling; it cannot tell a query
+    that shows each author's name from one that hands out emails. `cleared`
+    (the dynamic pass's `cleared`, by function) says which functions were
+    called anonymously, read user tables and returned nothing personal. A
+    suspicion that rests on reading those tables alone (no write, no
+    ctx.runMutation/runAction) is withdrawn; each withdrawn finding carries
+    both passes' evidence.
+    """
+    kept: list[Finding] = []
+    withdrawn: list[Finding] = []
+    for finding in static:
+        clearance = cleared.get(finding.function or "")
+        evidence = finding.evidence
+        refuted = (finding.rule == "missing-access-control" and clearance is not None
+                   and not evidence.get("tablesWritten") and not evidence.get("runs")
+                   and set(evidence.get("userTablesRead") or []) <= set(clearance["tablesRead"])
+                   and bool(evidence.get("userTablesRead")))
+        if refuted:
+            withdrawn.append(finding.with_changes(evidence={"static": evidence, "dynamic": clearance}, source="both"))
+        else:
+            kept.append(finding)
+    return kept, withdrawn
+
+
 def merge_findings(static: Iterable[Finding], dynamic: Iterable[Finding],
                    functions: Iterable[dict] = ()) -> list[Finding]:
     """One list, sorted by file and line, with each flaw both passes found reported once.

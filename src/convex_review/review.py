@@ -20,7 +20,7 @@ from typing import Any
 
 from .errors import ReviewInputError
 from .findings import SEVERITIES, Finding
-from .merge import at_least, merge_findings
+from .merge import at_least, merge_findings, withdraw_refuted
 from .rules import RULES
 from .suppression import IgnoreComment, apply_baseline, apply_ignore_comments, read_baseline, read_ignore_comments
 
@@ -38,6 +38,7 @@ class Review:
     static: Any = None            # the static pass's StaticResult
     dynamic: Any = None           # the dynamic pass's DynamicResult, or None with --static-only
     warnings: list[str] = field(default_factory=list)
+    withdrawn: list[Finding] = field(default_factory=list)  # static suspicions a call refuted (merge.withdraw_refuted)
 
     @property
     def unsuppressed(self) -> list[Finding]:
@@ -55,6 +56,8 @@ class Review:
             "byRule": dict(sorted(Counter(f.rule for f in self.findings).items())),
             "suppressed": len(self.suppressed),
             "baselined": len(self.baselined),
+            "withdrawn": [{"rule": f.rule, "function": f.function, "file": f.file, "line": f.line,
+                           "because": f.evidence.get("dynamic", {}).get("what")} for f in self.withdrawn],
             "dynamic": self.dynamic is not None,
             "typechecked": bool(getattr(self.static, "typechecked", False)),
             "functions": len(getattr(self.static, "functions", []) or []),
@@ -110,7 +113,8 @@ def run_review(app_dir: Path | str, *, rules: set[str] | None = None, static_onl
         dynamic = (dynamic_runner or _run_dynamic)(app_path, static, tuple(sizes), rules, say)
         warnings += list(getattr(dynamic, "warnings", []) or [])
 
-    merged = merge_findings(static.findings, dynamic.findings if dynamic else [],
+    static_findings, withdrawn = withdraw_refuted(static.findings, getattr(dynamic, "cleared", None) or {})
+    merged = merge_findings(static_findings, dynamic.findings if dynamic else [],
                             getattr(static, "functions", []) or [])
     if rules is not None:
         merged = [f for f in merged if f.rule in rules]
@@ -123,4 +127,4 @@ def run_review(app_dir: Path | str, *, rules: set[str] | None = None, static_onl
         kept, baselined = apply_baseline(kept, accepted)
     say(f"review done: {len(kept)} findings, {len(suppressed)} suppressed, {len(baselined)} in the baseline")
     return Review(app=str(app_dir), app_root=app_root, findings=kept, suppressed=suppressed,
-                  baselined=baselined, static=static, dynamic=dynamic, warnings=warnings)
+                  baselined=baselined, static=static, dynamic=dynamic, warnings=warnings, withdrawn=withdrawn)

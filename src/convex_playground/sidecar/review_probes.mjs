@@ -8,7 +8,8 @@
 //   document validators as JSON), or null for an app without a schema.
 // * reviewTake: what calls read and wrote since the last reviewTake (the first one starts the recording), then forgets it:
 //   { sources: {"table.index" | "table" (a table scan) | "table.search:name": n},
-//     filtered: the same for the queries among them narrowed with .filter(), writes: [{ table, id, existed, deleted }] }.
+//     filtered: the same for the queries among them narrowed with .filter(), writes: [{ table, id, existed, deleted }],
+//     gets: {"table": n} documents fetched by id (ctx.db.get), which no query range shows }.
 // * reviewBlockNetwork: from now on `fetch` to anything but the loopback
 //   interface fails, so probing an app never reaches a real service.
 // * reviewStoreFiles: stores `count` small text files; returns their `_storage`
@@ -20,6 +21,7 @@ let recording = false;
 let sources = new Map();
 let filtered = new Map(); // the same, for queries narrowed with .filter()
 let writes = [];
+let gets = new Map();
 
 // convex-test's ids end with the table name (see its DatabaseFake._generateId).
 const tableOf = (id) => id.replace(/^[0-9]+/, "");
@@ -47,6 +49,12 @@ for (const [method, queryOf] of [["startQuery", (query) => query], ["paginate", 
     return current.apply(this, args);
   };
 }
+
+const currentGet = database.get;
+database.get = function (tableName, id) {
+  if (recording && typeof id === "string") gets.set(tableOf(id), (gets.get(tableOf(id)) ?? 0) + 1);
+  return currentGet.call(this, tableName, id);
+};
 
 const currentCommit = database.commit;
 database.commit = function (...args) {
@@ -85,10 +93,12 @@ export function reviewOps(schema, backend) {
     },
     async reviewTake() {
       recording = true;
-      const taken = { sources: Object.fromEntries(sources), filtered: Object.fromEntries(filtered), writes };
+      const taken = { sources: Object.fromEntries(sources), filtered: Object.fromEntries(filtered), writes,
+        gets: Object.fromEntries(gets) };
       sources = new Map();
       filtered = new Map();
       writes = [];
+      gets = new Map();
       return taken;
     },
     async reviewStoreFiles({ count }) {

@@ -151,6 +151,14 @@ for (const level of ["log", "info", "warn", "error", "debug"]) {
   };
 }
 
+// ---------------------------------------------------------------- promises nobody awaited
+// A function that does not await a database call (`ctx.db.patch(...)` alone) leaves a promise that may reject
+// after the function returned. A deployment does not go down for it; neither does the playground (Node would
+// end the process, and the database with it): the rejection is logged.
+process.on("unhandledRejection", (reason) => {
+  console.error(`a promise nobody awaited failed: ${reason instanceof Error ? reason.message : String(reason)}`);
+});
+
 // ---------------------------------------------------------------- helpers
 class RequestError extends Error {
   constructor(kind, message, extra = {}) {

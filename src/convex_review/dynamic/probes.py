@@ -2,9 +2,9 @@
 
 A call's failure is data, never a crash: the outcome keeps the error message.
 Beside the playground's per-call metrics, each outcome has the index ranges
-the call read through (by index name, or the table for a scan) and the
-documents it wrote (with whether each existed before), from the sidecar's
-review probes (sidecar/review_probes.mjs).
+the call read through (by index name, or the table for a scan), the tables of
+the documents it fetched by id, and the documents it wrote (with whether each
+existed before), from the sidecar's review probes (sidecar/review_probes.mjs).
 """
 
 from __future__ import annotations
@@ -44,6 +44,12 @@ class CallOutcome:
     sources: dict[str, int] = field(default_factory=dict)
     filtered: dict[str, int] = field(default_factory=dict)
     writes: tuple[Write, ...] = ()
+    gets: dict[str, int] = field(default_factory=dict)  # documents fetched by id, per table
+
+    @property
+    def tables_read(self) -> set[str]:
+        """Every table the call read: through a query (index range, scan, search) or a document fetched by id."""
+        return {source.split(".")[0] for source in self.sources} | {table for table, count in self.gets.items() if count}
 
     @property
     def result_items(self) -> int:
@@ -100,4 +106,4 @@ def call(playground: Any, client: Any, function: dict, caller: str, purpose: str
     return CallOutcome(function=function["name"], kind=function["kind"], caller=caller, purpose=purpose, size=size,
                        args=args, ok=ok, error=error, result=result, metrics=metrics,
                        sources=dict(probes.get("sources", {})), filtered=dict(probes.get("filtered", {})),
-                       writes=writes)
+                       writes=writes, gets=dict(probes.get("gets", {})))

@@ -41,6 +41,10 @@ USER_NAMES = ("alice", "bob", "carol")
 DATA_OWNERS = ("alice", "bob")
 OWNED_PER_USER = 5
 FILES = 50  # files stored for tables that point at `_storage` (each a few bytes)
+# A table with a vector index gets at most this many documents: each holds a vector of hundreds or
+# thousands of numbers (1,536 for OpenAI's embeddings), and 2,000 of them take minutes to seed. A vector
+# search returns at most 256 documents whatever the table's size, so a few hundred are enough to exercise it.
+VECTOR_TABLE_ROWS = 200
 _USERS_TABLE_NAMES = ("users", "user", "profiles", "accounts", "members")
 
 
@@ -146,6 +150,10 @@ def seed(admin: Any, tables: dict[str, TableInfo], identities: dict[str, dict[st
 
 def _seed_table(admin: Any, state: SeedState, info: TableInfo, size: int, rng: random.Random) -> None:
     state.ids.setdefault(info.name, [])
+    if info.vector_dimensions and size > VECTOR_TABLE_ROWS:
+        size = VECTOR_TABLE_ROWS
+        state.warnings.append(f"seeding {info.name}: {VECTOR_TABLE_ROWS} documents, not more (a vector index's "
+                              "table): reads that grow with it are judged by the code alone")
     others = [i for i in state.ids.get(state.users_table or "", []) if i not in state.user_ids.values()]
     # A table that points at itself is seeded in two batches, so the second can point at the first.
     self_referencing = info.name in referenced_tables(info.fields)

@@ -44,10 +44,16 @@ from guide_tools import facts
 from .arguments import names_users
 from .probes import CallOutcome
 from .runner import Round
+from .values import identity_key
 
 # A returned string counts as a document's value only from this length up: short ones ("open", "done")
 # are shared by many documents by chance.
 _DISTINCT_LENGTH = 8
+# Fields whose values only their user may see, by name: the identity fields the seeder fills from the
+# caller's token, and the names the static pass (static/rules.mjs, PERSONAL_FIELD) treats as personal.
+_PERSONAL_FIELD = re.compile(r"^(email|emailAddress|tokenIdentifier|phone|phoneNumber|address|password\w*|secret\w*"
+                             r"|token|apiKey)$", re.IGNORECASE)
+_PERSONAL_IDENTITY = {"tokenIdentifier", "subject", "email"}
 _LIMIT_ERROR = re.compile(r"(too many|too much).*(single function execution|transaction)|read limit", re.IGNORECASE)
 
 
@@ -275,7 +281,9 @@ def _access_findings(rounds: list[Round], functions: list[dict], locate: Any) ->
       a private table, is her users document, is deleted, or the caller is
       anonymous (a signed-in user editing a shared document, e.g. a counter on
       someone's post, can be by design); or
-    * anonymously creates a document owned by alice.
+    * anonymously creates a document owned by alice; or
+    * anonymously gets back a personal value (an email, a token identifier,
+      a phone number: see `personal_values`) of a users document.
 
     identity-from-args is reported when carol, naming bob in the function's
     user arguments (a `v.id("users")`, an email, a token identifier), creates
@@ -316,6 +324,7 @@ def _access_findings(rounds: list[Round], functions: list[dict], locate: Any) ->
                 continue
             reported.add((rule, outcome.function))
             who = "an anonymous caller" if outcome.caller == "anonymous" else f"{outcome.caller} (signed in, owning no data)"
+            victim = proof.pop("owner", victim)
             evidence = {"caller": outcome.caller, "owner": victim, "rowsPerTable": outcome.size, **proof}
             if rule == "identity-from-args":
                 message = (f"{outcome.function} acts on the user named in its arguments: called by {who} naming "
@@ -339,6 +348,13 @@ def _proof(outcome: CallOutcome, victim: str, private: dict[str, str], current: 
     shown = _private_values_shown(outcome, victim, private, state)
     if shown is not None:
         return shown
+    if outcome.caller == "anonymous":
+        personal = _personal_values_returned(outcome, state)
+        if personal:
+            value, (table, document_id, field_name) = sorted(personal.items())[0]
+            owner = state.owner.get(document_id, "another user")
+            return {"what": f"returned the {field_name} of {owner}'s {table} document {document_id} ({value})",
+                    "owner": owner, "table": table, "documents": [document_id], "field": field_name}
     for write in outcome.writes:
         if write.existed and state.owner.get(write.id) == victim:
             serious = (write.deleted or write.table in private or write.id == state.user_ids.get(victim)
@@ -373,6 +389,68 @@ def _private_values_shown(outcome: CallOutcome, victim: str, private: dict[str, 
                         "table": table, "documents": [document_id],
                         "privateBecause": f"{private[table]} returns only the caller's {table}"}
     return None
+
+
+def personal_values(state: Any) -> dict[str, tuple[str, str, str]]:
+    """Every distinct personal value seeded in the users table or a table with a personal field:
+    value -> (table, document id, field)."""
+    found: dict[str, tuple[str, str, str]] = {}
+    for table, info in state.tables.items():
+        fields = [name for name in info.fields
+                  if _PERSONAL_FIELD.match(name) or identity_key(name) in _PERSONAL_IDENTITY]
+        if not fields:
+            continue
+        for document_id in state.ids.get(table, []):
+            document = state.documents.get(document_id, {})
+            for field_name in fields:
+                for value in _strings(document.get(field_name)):
+                    if len(value) >= _DISTINCT_LENGTH:
+                        found.setdefault(value, (table, document_id, field_name))
+    return found
+
+
+def _personal_values_returned(outcome: CallOutcome, state: Any) -> dict[str, tuple[str, str, str]]:
+    """The personal values (see `personal_values`) the call returned that its arguments did not hold."""
+    returned = set(_strings(outcome.result)) - set(_strings(outcome.args))
+    return {value: where for value, where in personal_values(state).items() if value in returned}
+
+
+def cleared_access(rounds: list[Round], functions: list[dict], findings: list[Finding]) -> dict[str, dict]:
+    """Public functions whose anonymous calls read user data and showed none of it: function -> the evidence.
+
+    The static pass suspects a public function that reads the users table (or
+    a table with personal fields) without checking who is calling. Many such
+    functions only show what everyone may see (each message's author name).
+    A function is cleared when every anonymous probe of it succeeded, read
+    those tables, returned something, and returned no personal value of any
+    seeded document (no email, token identifier or phone number of anyone),
+    and no call proved missing-access-control on it. The merge step
+    (merge.withdraw_refuted) withdraws the static suspicion when the tables
+    it names are among those read here.
+    """
+    proved = {f.function for f in findings if f.rule == "missing-access-control"}
+    public = {f["name"] for f in functions if f["visibility"] == "public"}
+    cleared: dict[str, dict] = {}
+    for current in rounds:
+        personal_tables = {table for table, _, _ in personal_values(current.state).values()}
+        if current.state.users_table:
+            personal_tables.add(current.state.users_table)
+        anonymous: dict[str, list[CallOutcome]] = {}
+        for outcome in current.outcomes:
+            if outcome.purpose == "probe-anonymous" and outcome.function in public and outcome.function not in proved:
+                anonymous.setdefault(outcome.function, []).append(outcome)
+        for name, outcomes in anonymous.items():
+            read = set().union(*(o.tables_read for o in outcomes)) & personal_tables
+            if (not read or not all(o.ok and o.result_items > 0 for o in outcomes)
+                    or any(_personal_values_returned(o, current.state) for o in outcomes)):
+                continue
+            cleared.setdefault(name, {
+                "caller": "anonymous", "rowsPerTable": current.size, "tablesRead": sorted(read),
+                "resultItems": max(o.result_items for o in outcomes),
+                "what": f"called anonymously, it read {', '.join(sorted(read))} and returned no email, token "
+                        "identifier or other personal value of any user"})
+    return cleared
+
 
 def _table_of(document_id: str, state: Any) -> str | None:
     """convex-test's ids end with their table's name."""

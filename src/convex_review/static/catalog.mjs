@@ -14,6 +14,9 @@ const DB_METHODS = new Set(["get", "insert", "patch", "replace", "delete", "quer
 const RUN_METHODS = new Set(["runQuery", "runMutation", "runAction"]);
 const SCHEDULER_METHODS = new Set(["runAfter", "runAt"]);
 const BODY_READERS = new Set(["text", "json", "arrayBuffer", "formData", "blob"]);
+// A deployment variable holding a shared secret: comparing an argument with it is how functions that only a
+// trusted server calls (an Auth.js adapter, a webhook relay) check their caller.
+const SECRET_VARIABLE = /secret|token|key|password/i;
 
 export class AppModel {
   constructor(ts, program, { appRoot, functionsDir }) {
@@ -194,6 +197,7 @@ export class AppModel {
     const ts = this.ts;
     const visit = (node) => {
       if (ts.isCallExpression(node)) this.factsOfCall(node, summary);
+      else if (ts.isBinaryExpression(node) && this.comparesWithSecret(node)) summary.facts.push({ type: "auth", how: "secret", node });
       else if (ts.isNewExpression(node) && node.expression.getText() === "Date" && (node.arguments?.length ?? 0) === 0) {
         summary.facts.push({ type: "clock", what: "new Date()", node });
       } else if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression)) {
@@ -207,6 +211,26 @@ export class AppModel {
     if (fn.body) visit(fn.body);
     for (const fact of summary.facts) fact.owner = fn;
     return summary;
+  }
+
+  /** `x === process.env.SOME_SECRET` (or !==, ==, !=) where x is not a literal: the caller proves a shared secret. */
+  comparesWithSecret(node) {
+    const ts = this.ts;
+    const kind = node.operatorToken.kind;
+    const equality = [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken,
+      ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken];
+    if (!equality.includes(kind)) return false;
+    const secretVariable = (side) => {
+      const expr = skipOuter(ts, side);
+      const name = ts.isPropertyAccessExpression(expr) ? expr.name.text
+        : ts.isElementAccessExpression(expr) ? this.stringValue(expr.argumentExpression) : null;
+      return name !== null && SECRET_VARIABLE.test(name) && /^process\.env$/.test(expr.expression.getText());
+    };
+    const literal = (side) => {
+      const expr = skipOuter(ts, side);
+      return ts.isLiteralExpression(expr) || expr.kind === ts.SyntaxKind.NullKeyword || expr.getText() === "undefined";
+    };
+    return (secretVariable(node.left) && !literal(node.right)) || (secretVariable(node.right) && !literal(node.left));
   }
 
   noteCallee(node, summary) {

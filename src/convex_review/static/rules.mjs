@@ -28,6 +28,8 @@ import { skipOuter } from "./catalog.mjs";
 const NARROWING_METHODS = /^(slice|filter|find|findLast|length|sort|toSorted|some|every|reduce|at|splice)$/;
 const TERMINALS = new Set(["collect", "take", "first", "unique", "paginate"]);
 const IDENTITY_ARG = /^(userId|ownerId|authorId|creatorId|senderId|accountId|memberId|email|userEmail|user|tokenIdentifier|subject)$/i;
+// Fields holding a credential the caller presents: looking a caller up by one identifies them.
+const CREDENTIAL_FIELD = /^(sessionId|sessionToken|apiKey|accessToken)$/i;
 // Fields that make a document personal data: reading them without knowing the caller is suspicious.
 const PERSONAL_FIELD = /^(email|emailAddress|tokenIdentifier|phone|phoneNumber|address|password\w*|secret\w*|token|apiKey)$/i;
 const VERIFY_CALLS = /^(verify|verifySignature|verifyWebhook|constructEvent|constructEventAsync|timingSafeEqual|createHmac|validateEvent|validateRequest|validateWebhook|unwrap)$/;
@@ -83,7 +85,9 @@ export function runRules(model, { schema, functions, httpRoutes, crons, rules })
     }
     fn.facts = facts;
     fn.callNames = callNames;
-    const checks = facts.some((f) => f.type === "auth");
+    // A lookup by a credential the client holds (convex-helpers' sessions: an anonymous visitor's random
+    // session id; a worker's API key) resolves who is calling as a token does.
+    const checks = facts.some((f) => f.type === "auth" || (f.type === "dbQuery" && chainInfo(model, f).eqFields.some((field) => CREDENTIAL_FIELD.test(field))));
     // Unsure: ctx went into a library, or the handler or the builder could not be followed.
     const unsure = opaque.length > 0 || !fn.handlerFn || !fn.builderResolved;
     fn.checksAuth = checks ? true : unsure ? null : false;
@@ -597,7 +601,8 @@ function accessRules(model, fn, tables, report, at) {
   if (fn.checksAuth !== false) return;
   const writes = fn.tablesWritten;
   const userReads = fn.tablesRead.filter((t) => isUserTable(tables, t));
-  const runs = fn.calls.filter((c) => c.how === "runMutation" || c.how === "runAction");
+  // Running a public function (api.*) grants nothing a client cannot do by calling it; the callee checks.
+  const runs = fn.calls.filter((c) => (c.how === "runMutation" || c.how === "runAction") && c.via !== "api");
   if (writes.length || userReads.length || runs.length) {
     report("missing-access-control", null, fn.name,
       `Public ${fn.kind} ${fn.name} never checks who is calling (no ctx.auth.getUserIdentity() on any path), yet it ${writes.length ? `writes ${writes.join(", ")}` : runs.length ? `runs ${runs.map((r) => r.target).join(", ")}` : `reads user data in ${userReads.join(", ")}`}.`,
