@@ -17,10 +17,21 @@ fresh() { # fresh NAME HASH: true when the stamp NAME holds HASH
 }
 stamp() { mkdir -p "$STAMPS"; echo "$2" > "$STAMPS/$1"; }
 
-# 1. Python virtualenv with pinned dependencies.
+# 1. Python virtualenv with pinned dependencies; npm ci (step 2) runs meanwhile.
 if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
   echo "error: Python 3.11 or newer is needed; '$PYTHON' is $("$PYTHON" --version 2>&1)." >&2
   exit 1
+fi
+if ! command -v node >/dev/null; then
+  echo "error: Node.js 20 or newer is needed and 'node' is not on PATH." >&2
+  exit 1
+fi
+npm_hash=$(hash_of snippets/package-lock.json)
+npm_pid=
+if [ ! -d snippets/node_modules ] || ! fresh npm "$npm_hash"; then
+  echo "==> npm ci in snippets/ (package-lock.json changed or first run)"
+  (cd snippets && npm ci --no-audit --no-fund --loglevel=error) &
+  npm_pid=$!
 fi
 py_hash=$(hash_of requirements.lock pyproject.toml)
 if [ ! -x "$VENV/bin/python" ] || ! fresh python "$py_hash"; then
@@ -33,15 +44,10 @@ if [ ! -x "$VENV/bin/python" ] || ! fresh python "$py_hash"; then
   stamp python "$py_hash"
 fi
 
-# 2. npm packages for the reference Convex app and the playground sidecar.
-if ! command -v node >/dev/null; then
-  echo "error: Node.js 20 or newer is needed and 'node' is not on PATH." >&2
-  exit 1
-fi
-npm_hash=$(hash_of snippets/package-lock.json)
-if [ ! -d snippets/node_modules ] || ! fresh npm "$npm_hash"; then
-  echo "==> npm ci in snippets/ (package-lock.json changed or first run)"
-  (cd snippets && npm ci --no-audit --no-fund --loglevel=error)
+# 2. npm packages for the reference Convex app and the playground sidecar: npm ci
+# started in step 1 downloads while pip installs; here its outcome is awaited.
+if [ -n "$npm_pid" ]; then
+  wait "$npm_pid"
   stamp npm "$npm_hash"
 fi
 

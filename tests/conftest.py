@@ -14,24 +14,41 @@ REFERENCE_APP = REPO / "snippets"
 
 # The longest module: the browser walk over every page of the built site.
 LONGEST_MODULE = "tests/test_browser.py"
+# Modules that take minutes on the CI runner (`--durations`), started next, longest
+# first, so that none is left for the end while the other worker has nothing to do.
+# Those executing notebooks come last of these: by then the site build (first
+# worker) has executed the same notebooks, and they no longer wait for its locks.
+LONG_MODULES = (
+    "tests/test_reference_ui.py",
+    "tests/test_reference_app.py",
+    "tests/test_review_static.py",
+    "tests/test_review_static_cache.py",
+    "tests/test_review_unseen_app.py",
+    "tests/test_lint.py",
+    "tests/test_notebook_exercises.py",
+    "tests/test_notebooks_on_deployment.py",
+)
 
 
 def pytest_collection_modifyitems(config, items):
     """Orders modules for pytest-xdist (`make test`: two workers, `--dist loadscope`).
 
     Each module runs whole on one worker, so a module-scoped playground starts
-    once. The browser walk goes first (it is the longest, and builds the site);
-    the other modules that read the built site go last, when it is there. Whole
-    modules: a module with one test that reads the site would otherwise start
-    early, and its worker would wait for the site build with nothing to do.
+    once. The browser walk goes first (it is the longest, and builds the site),
+    then the other long modules, longest first; the other modules that read the
+    built site go last, when it is there. Whole modules: a module with one test
+    that reads the site would otherwise start early, and its worker would wait
+    for the site build with nothing to do.
     """
     reads_site = {item.nodeid.split("::")[0] for item in items if "built_site" in item.fixturenames}
 
-    def rank(item) -> int:
+    def rank(item) -> tuple[int, int]:
         module = item.nodeid.split("::")[0]
         if module == LONGEST_MODULE:
-            return 0
-        return 2 if module in reads_site else 1
+            return 0, 0
+        if module in LONG_MODULES:
+            return 1, LONG_MODULES.index(module)
+        return (3 if module in reads_site else 2), 0
 
     items.sort(key=rank)
 

@@ -11,7 +11,7 @@ import subprocess
 import pytest
 
 from .conftest import REPO
-from .site_build import run_mkdocs, variant_config
+from .site_build import run_mkdocs, small_site
 
 
 def page(site, path: str) -> str:
@@ -67,26 +67,40 @@ BREAKAGES = {
 WARNED = ("broken page link", "broken anchor")
 
 
-def build_broken(tmp_path, breakages) -> subprocess.CompletedProcess:
-    """A strict build of our docs with each breakage's line added to the home page."""
-    docs = tmp_path / "docs"
-    shutil.copytree(REPO / "docs", docs)
-    index = docs / "index.md"
+# A home page linking to a heading of a second page, as the guide's pages do; the
+# breakages go on the home page. The guide's own mkdocs.yml builds it (site_build.small_site).
+SMALL_SITE = {
+    "index.md": "# Home\n\nStart with [the data model](principles/data-model-first.md#the-data-model).\n\n"
+                "```ts\n--8<-- \"snippets/convex/schema.ts:users_table\"\n```\n",
+    "principles/data-model-first.md": "# Data model first\n\n## The data model\n\nA heading to link to.\n",
+}
+
+
+def build_small_site(tmp_path, breakages) -> subprocess.CompletedProcess:
+    """A strict build of the small site with each breakage's line added to the home page."""
+    pages = dict(SMALL_SITE)
     for breakage in breakages:
         line = BREAKAGES[breakage][0]
         if line.startswith("--8<--"):
             line = f"```ts\n{line}\n```"
-        index.write_text(index.read_text() + f"\n\n{line}\n")
-    return run_mkdocs(variant_config(tmp_path, docs), tmp_path / "site", {"GUIDE_SKIP_NOTEBOOKS": "1"})
+        pages["index.md"] += f"\n\n{line}\n"
+    return run_mkdocs(small_site(tmp_path, pages), tmp_path / "site", {"GUIDE_SKIP_NOTEBOOKS": "1"})
+
+
+def test_the_small_site_builds_without_the_breakages(tmp_path):
+    """The control for the test below: each failure there comes from its breakage alone."""
+    result = build_small_site(tmp_path, [])
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "defineTable" in page(tmp_path / "site", "index.html")  # the snippet was included
 
 
 @pytest.fixture(scope="module")
-def warned_build(tmp_path_factory, built_site):
-    return build_broken(tmp_path_factory.mktemp("warned"), WARNED)
+def warned_build(tmp_path_factory):
+    return build_small_site(tmp_path_factory.mktemp("warned"), WARNED)
 
 
 @pytest.mark.parametrize("breakage", BREAKAGES)
-def test_strict_build_fails_and_names_the_problem(breakage, tmp_path, built_site, request):
+def test_strict_build_fails_and_names_the_problem(breakage, tmp_path, request):
     expected = BREAKAGES[breakage][1]
     if breakage in WARNED:
         result = request.getfixturevalue("warned_build")
@@ -95,7 +109,7 @@ def test_strict_build_fails_and_names_the_problem(breakage, tmp_path, built_site
         assert f"Aborted with {len(WARNED)} warnings in strict mode" in output, output
         assert re.search(rf"WARNING .*{expected}", output), output
     else:
-        result = build_broken(tmp_path, [breakage])
+        result = build_small_site(tmp_path, [breakage])
         output = result.stdout + result.stderr
     assert result.returncode != 0
     assert re.search(expected, output), output

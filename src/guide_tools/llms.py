@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup
-from markdownify import markdownify
+from markdownify import MarkdownConverter
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,8 @@ def page_markdown(title: str, content_html: str) -> str:
     soup = BeautifulSoup(content_html, "html.parser")
     for tag in soup.select("a.headerlink, button, .jp-InputPrompt, .jp-OutputPrompt, .guide-notebook-banner, script, style"):
         tag.decompose()
-    body = markdownify(str(soup), heading_style="ATX", bullets="-", code_language="").strip()
+    # Converting the tree itself: markdownify() would print it and parse the text again.
+    body = MarkdownConverter(heading_style="ATX", bullets="-", code_language="").convert_soup(soup).strip()
     lines = [line.rstrip() for line in body.splitlines()]
     text = "\n".join(lines)
     while "\n\n\n" in text:

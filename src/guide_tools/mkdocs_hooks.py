@@ -47,7 +47,9 @@ def on_pre_build(config) -> None:
 def on_files(files: Files, config) -> Files:
     from mkdocs_jupyter.plugin import NotebookFile
 
-    for source in notebooks.find_notebooks():
+    # `extra.guide_notebooks` in mkdocs.yml: another notebooks folder (the tests' small sites name an empty one).
+    folder = config["extra"].get("guide_notebooks")
+    for source in notebooks.find_notebooks(Path(folder) if folder else notebooks.NOTEBOOKS):
         executed = notebooks.OUTPUT / source.name
         if not executed.is_file():
             raise PluginError(f"{source.name} has not been executed: run `make notebooks` "
