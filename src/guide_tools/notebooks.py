@@ -45,8 +45,9 @@ DEFAULT_DEPENDENCIES = (
     "src/guide_tools",  # what cells import: display, exercises, session, the capstone's checks, plots
     "requirements.lock",
 )
-# Each kernel starts by making matplotlib figures described, recolourable SVG (plots.py).
-KERNEL_SETUP = ["--IPKernelApp.exec_lines=from guide_tools.plots import install; install()"]
+# Each kernel starts by making matplotlib figures described, recolourable SVG (plots.py),
+# once a cell imports matplotlib.
+KERNEL_SETUP = ["--IPKernelApp.exec_lines=from guide_tools.plots import install_when_imported; install_when_imported()"]
 SKIP_PARTS = {"node_modules", "__pycache__", ".ipynb_checkpoints"}
 
 
