@@ -33,6 +33,16 @@ if [ ! -x "$VENV/bin/python" ] || ! fresh python "$py_hash"; then
   stamp python "$py_hash"
 fi
 
+# With PYTHONDONTWRITEBYTECODE set, Python keeps none of the byte-code it compiles, so every process
+# (each notebook kernel, each test worker) would compile pandas, IPython and the rest from source again,
+# seconds of CPU each. Then compile the installed packages once, here. (A few packages ship files that
+# are not Python 3 on purpose, such as test data; compileall reports those, and they are never imported.)
+if [ -n "${PYTHONDONTWRITEBYTECODE:-}" ] && ! fresh bytecode "$py_hash"; then
+  echo "==> Byte-compiling the installed Python packages (PYTHONDONTWRITEBYTECODE is set)"
+  "$VENV/bin/python" -m compileall -q -j 0 "$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_path("purelib"))')" >/dev/null || true
+  stamp bytecode "$py_hash"
+fi
+
 # 2. npm packages for the reference Convex app and the playground sidecar.
 if ! command -v node >/dev/null; then
   echo "error: Node.js 20 or newer is needed and 'node' is not on PATH." >&2
