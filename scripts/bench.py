@@ -11,7 +11,7 @@ Prints
      and the admin handle seeding, counting and reading a 40,000-row table;
   3. site build time, cold (no notebook cache) and cached;
   4. each notebook's execution time in a fresh kernel, and the whole set's wall time
-     when executed two at a time, as the site build does;
+     when executed as many at a time as the site build does (notebooks.default_jobs());
   5. the link checker benchmark, when scripts/bench_links.py is present;
   6. page weight and Lighthouse scores of the built site (scripts/bench_site.py);
   7. Convex's official Python client against `pg.url` beside the playground's own
@@ -249,7 +249,7 @@ def bench_site() -> None:
 
 
 def bench_notebooks() -> None:
-    """Each notebook alone in a fresh kernel, then the whole set as `make notebooks` runs it (two at a time)."""
+    """Each notebook alone in a fresh kernel, then the whole set as `make notebooks` runs it (default_jobs() at a time)."""
     rows, total = [], 0.0
     with tempfile.TemporaryDirectory() as tmp:
         for path in notebooks.find_notebooks():

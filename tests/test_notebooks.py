@@ -21,7 +21,7 @@ def test_there_are_notebooks():
 
 @pytest.fixture(scope="module")
 def executions():
-    """Every notebook executed (or taken from the cache), two at a time as the site build does."""
+    """Every notebook executed (or taken from the cache), as many at a time as the site build runs."""
     def run(path):
         try:
             return notebooks.execute_notebook(path)
