@@ -116,8 +116,11 @@ class _Checker:
             if self._process is None or self._process.poll() is not None:
                 self._process = self._start()
             process = self._process
-            process.stdin.write(json.dumps({"config": str(config), "files": modules}) + "\n")
-            process.stdin.flush()
+            try:
+                process.stdin.write(json.dumps({"config": str(config.resolve()), "files": modules}) + "\n")
+                process.stdin.flush()
+            except BrokenPipeError:  # it exited after the check above; its stderr says why
+                pass
             ready, _, _ = select.select([process.stdout], [], [], timeout)
             line = process.stdout.readline() if ready else ""
             if not line:  # it died, or took longer than any check should
