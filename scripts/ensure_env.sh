@@ -38,10 +38,20 @@ if [ ! -x "$VENV/bin/python" ] || ! fresh python "$py_hash"; then
   echo "==> Installing Python dependencies into $VENV (requirements.lock changed or first run)"
   [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
   # --no-compile: byte-compiling all ~7,000 installed modules costs ~30 s of CPU; Python compiles
-  # the ones a run imports on first use, and keeps them.
+  # the ones a run imports on first use, and keeps them (unless told not to: see below).
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-compile -r requirements.lock
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -e .
   stamp python "$py_hash"
+fi
+
+# With PYTHONDONTWRITEBYTECODE set, Python keeps none of the byte-code it compiles, so every process
+# (each notebook kernel, each test worker) would compile pandas, IPython and the rest from source again,
+# seconds of CPU each. Then compile the installed packages once, here. (A few packages ship files that
+# are not Python 3 on purpose, such as test data; compileall reports those, and they are never imported.)
+if [ -n "${PYTHONDONTWRITEBYTECODE:-}" ] && ! fresh bytecode "$py_hash"; then
+  echo "==> Byte-compiling the installed Python packages (PYTHONDONTWRITEBYTECODE is set)"
+  "$VENV/bin/python" -m compileall -q -j 0 "$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_path("purelib"))')" >/dev/null || true
+  stamp bytecode "$py_hash"
 fi
 
 # 2. npm packages for the reference Convex app and the playground sidecar: npm ci

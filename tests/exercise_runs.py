@@ -14,8 +14,9 @@ kernel left on disk are still there), "Run all" with the shipped solutions,
 followed by every self-check a second time.
 
 The report holds, per phase, the ✅/❌ lines each self-check printed. Each
-notebook has its own kernel and playground, so the test works through two at a
-time, one per thread (nbclient runs an event loop per thread).
+notebook has its own kernel and playground, so the test works through several
+at a time (notebooks.default_jobs()), one per thread (nbclient runs an event
+loop per thread).
 """
 
 from __future__ import annotations

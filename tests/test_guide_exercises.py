@@ -11,7 +11,7 @@ import pytest
 
 from convex_playground import ConvexError, FunctionError
 from guide_tools.exercises import error_message, person, predict, self_check, unique
-from guide_tools.scratch import ScratchTypeError
+from guide_tools.scratch import ScratchTypeError, type_errors
 from guide_tools.session import scratch_app, write_module
 
 APP = Path(__file__).parent / "fixtures" / "nbex_scratch_app"
@@ -92,3 +92,19 @@ def test_restart_refuses_code_that_does_not_type_check_and_says_where(scratch):
     write_module(app, "convex/broken.ts", 'export const answer = 42;\n')
     pg.restart()
     assert pg.client().query("notes:count") == 0, "a restart that type-checks loads the app, with an empty database"
+
+
+@pytest.mark.slow
+def test_the_checker_kept_between_checks_reads_each_edit_again(scratch):
+    """One Node checker serves every check of a Python process (guide_tools.scratch): a module
+    edited since its last check is parsed again, so each answer gets its own verdict."""
+    app, _ = scratch
+    module = "convex/edited.ts"
+    write_module(app, module, 'export const count: number = "one";\n')
+    assert [(file, line) for file, line, _ in type_errors(app, [module])] == [(module, 1)]
+    write_module(app, module, "export const count: number = 1;\n")
+    assert type_errors(app, [module]) == []
+    write_module(app, module, '\nexport const count: string = 1;\n')
+    errors = type_errors(app, [module])
+    assert [(file, line) for file, line, _ in errors] == [(module, 2)] and "string" in errors[0][2], errors
+    (app / module).unlink()

@@ -33,7 +33,7 @@ def test_each_exercise_has_a_self_check_a_solution_and_an_alternative(path):
 
 @pytest.fixture(scope="module")
 def worked_through(request):
-    """The selected notebooks worked through, two at a time (each has its own kernel and playground).
+    """The selected notebooks worked through, default_jobs() at a time (each has its own kernel and playground).
 
     Submitted in the order of the tests, each of which waits for its own notebook
     only, so no single test's timeout covers the whole set."""

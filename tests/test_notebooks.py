@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import nbformat
 import pytest
 
-from guide_tools import notebooks
+from guide_tools import notebooks, plots
 
 from .conftest import REPO
 
@@ -21,7 +21,7 @@ def test_there_are_notebooks():
 
 @pytest.fixture(scope="module")
 def executions():
-    """Every notebook executed (or taken from the cache), two at a time as the site build does."""
+    """Every notebook executed (or taken from the cache), as many at a time as the site build runs."""
     def run(path):
         try:
             return notebooks.execute_notebook(path)
@@ -125,3 +125,17 @@ def test_command_line_reports_a_missing_notebook(capsys):
         notebooks.main(["notebooks/no-such-notebook.ipynb"])
     assert exit_info.value.code == 2
     assert "no-such-notebook.ipynb: no such notebook" in capsys.readouterr().err
+
+
+def test_kernels_load_matplotlib_only_for_a_cell_that_draws_and_show_its_figures_as_described_svg(fake_repo):
+    path = make_notebook(fake_repo / "notebooks", "import sys\nprint('matplotlib' in sys.modules)",
+                         "import matplotlib.pyplot as plt\nfigure, axes = plt.subplots()\n"
+                         "axes.plot([1, 2], [3, 4], label='reads')\naxes.set(title='Reads', xlabel='rows')")
+    outcome = notebooks.execute_notebook(path, fake_repo / "out", root=fake_repo)
+    first, drawing = [cell for cell in nbformat.read(outcome.output, as_version=4).cells if cell.cell_type == "code"]
+    assert first.outputs[0]["text"].strip() == "False", "the kernel set-up imported matplotlib before a cell asked"
+    figures = [o for o in drawing.outputs if o.get("output_type") == "display_data"]
+    assert len(figures) == 1 and "image/png" not in figures[0]["data"]
+    svg = figures[0]["data"]["image/svg+xml"]
+    assert svg.startswith('<svg role="img" aria-label="Reads: rows; one line each for reads."')
+    assert plots.INK in svg, "the figure was drawn without plots.STYLE"

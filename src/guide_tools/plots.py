@@ -1,6 +1,9 @@
 """Plots for the published notebooks: SVG that follows the site's colour scheme, with alt text.
 
-The notebook pipeline starts each kernel with `install()` (see notebooks.py).
+The notebook pipeline starts each kernel with `install_when_imported()` (see
+notebooks.py), which runs `install()` the moment a cell first imports matplotlib:
+most notebooks draw nothing, and importing matplotlib with its inline backend
+would cost each of their kernels a few seconds of CPU for nothing.
 From then on a matplotlib figure is shown as SVG instead of a PNG, so it stays
 sharp at any zoom, and the SVG carries a <title> and aria-label written from
 the figure itself (titles, axis labels, legend entries): a screen reader hears
@@ -14,8 +17,11 @@ light on the dark one. Figure and axes backgrounds are transparent.
 from __future__ import annotations
 
 import html
+import importlib.abc
+import importlib.util
 import io
 import re
+import sys
 from typing import Any
 
 INK = "#0b0b0c"
@@ -94,3 +100,33 @@ def install() -> None:
     formatters = shell.display_formatter.formatters
     formatters["image/png"].pop(Figure, None)
     formatters["image/svg+xml"].for_type(Figure, figure_svg)
+
+
+class _AfterImport(importlib.abc.MetaPathFinder):
+    """Runs `then()` once, right after the module `name` has been imported (its code has run)."""
+
+    def __init__(self, name: str, then):
+        self.name, self.then = name, then
+
+    def find_spec(self, fullname, path, target=None):
+        if fullname != self.name:
+            return None
+        sys.meta_path.remove(self)  # before looking it up: find_spec below must not find this finder again
+        spec = importlib.util.find_spec(fullname)
+        if spec is not None and spec.loader is not None and hasattr(spec.loader, "exec_module"):
+            run_module = spec.loader.exec_module
+
+            def run_then(module) -> None:
+                run_module(module)
+                self.then()
+
+            spec.loader.exec_module = run_then  # this loader object serves this one import only
+        return spec
+
+
+def install_when_imported() -> None:
+    """`install()` as soon as matplotlib is imported (at once if it already is)."""
+    if "matplotlib" in sys.modules:
+        install()
+    elif not any(isinstance(finder, _AfterImport) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _AfterImport("matplotlib", install))

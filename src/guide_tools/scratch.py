@@ -12,20 +12,28 @@ What is checked: the modules that differ from the app the scratch copy was made
 from (the ones the reader wrote), in a program made of them and everything they
 import (scratch_typecheck.mjs). Unchanged modules were checked with the app
 itself. A set of sources that passed once is remembered (by content), so
-re-running a notebook does not pay for the compiler again.
+re-running a notebook does not pay for the compiler again. The checker is one
+Node process per Python process, kept between checks (a kernel's second check
+costs about a third of its first).
 """
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
+import select
 import subprocess
+import tempfile
+import threading
 from pathlib import Path
 
 from convex_playground import Playground, PlaygroundError
+from convex_playground._process import _die_with_parent
 from convex_playground.playground import DEFAULT_APP
 
 CHECKER = Path(__file__).with_name("scratch_typecheck.mjs")
+CHECK_TIMEOUT_S = 300.0
 SOURCE_SUFFIXES = (".ts", ".tsx", ".mts", ".cts")
 # The compiler options of the tsconfig the Convex CLI writes into convex/
 # (`npx convex codegen --init`), which snippets/tsconfig.json follows. "types": []
@@ -77,16 +85,67 @@ def lend_node_modules(scratch_root: Path) -> None:
             pass
 
 
+class _Checker:
+    """The long-lived Node type-checker (scratch_typecheck.mjs) this Python process shares between its
+    scratch apps: a second check skips loading the compiler and parsing the libraries again."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen | None = None
+        self._stderr = None  # a file: a pipe nobody reads could fill up and stall the checker
+
+    def _start(self) -> subprocess.Popen:
+        self._stderr = tempfile.TemporaryFile()
+        process = subprocess.Popen(["node", str(CHECKER), str(DEFAULT_APP)], cwd=DEFAULT_APP, stdin=subprocess.PIPE,
+                                   stdout=subprocess.PIPE, stderr=self._stderr, text=True,
+                                   preexec_fn=_die_with_parent)
+        atexit.register(self._stop, process)
+        return process
+
+    @staticmethod
+    def _stop(process: subprocess.Popen) -> None:
+        if process.poll() is None:
+            process.stdin.close()  # the checker exits when its stdin closes
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+    def check(self, config: Path, modules: list[str], timeout: float = CHECK_TIMEOUT_S) -> list[dict]:
+        with self._lock:
+            if self._process is None or self._process.poll() is not None:
+                self._process = self._start()
+            process = self._process
+            try:
+                process.stdin.write(json.dumps({"config": str(config.resolve()), "files": modules}) + "\n")
+                process.stdin.flush()
+            except BrokenPipeError:  # it exited after the check above; its stderr says why
+                pass
+            ready, _, _ = select.select([process.stdout], [], [], timeout)
+            line = process.stdout.readline() if ready else ""
+            if not line:  # it died, or took longer than any check should
+                process.kill()
+                process.wait()
+                self._process = None
+                self._stderr.seek(0)
+                problem = self._stderr.read().decode("utf-8", "replace").strip() if ready else \
+                    f"no answer in {timeout:.0f} s"
+                raise PlaygroundError(f"the TypeScript check of {config.parent.name} could not run:\n{problem}")
+        answer = json.loads(line)
+        if "failure" in answer:
+            raise PlaygroundError(f"the TypeScript check of {config.parent.name} could not run:\n{answer['failure']}")
+        return answer["errors"]
+
+
+_CHECKER = _Checker()
+
+
 def type_errors(app_dir: Path, modules: list[str]) -> list[tuple[str | None, int | None, str]]:
     """Type-checks `modules` of the app; [] when they are clean."""
     lend_node_modules(app_dir.parent)
     config = app_dir / "tsconfig.json"
     config.write_text(json.dumps({"compilerOptions": COMPILER_OPTIONS, "include": ["convex/**/*"]}, indent=2))
-    result = subprocess.run(["node", str(CHECKER), str(DEFAULT_APP), str(config), *modules],
-                            cwd=app_dir, capture_output=True, text=True, timeout=300)
-    if result.returncode != 0:
-        raise PlaygroundError(f"the TypeScript check of {app_dir.name} could not run:\n{result.stderr.strip()}")
-    return [(error["file"], error["line"], error["message"]) for error in json.loads(result.stdout)]
+    return [(error["file"], error["line"], error["message"]) for error in _CHECKER.check(config, modules)]
 
 
 class ScratchPlayground(Playground):
