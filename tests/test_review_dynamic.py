@@ -22,7 +22,7 @@ from convex.values import ConvexInt64
 
 from convex_playground.records import Metrics
 from convex_review.dynamic.probes import CallOutcome
-from convex_review.dynamic.seeding import TableInfo, seeding_order
+from convex_review.dynamic.seeding import OWNED_PER_USER, TableInfo, seed, seeding_order
 from convex_review.dynamic.verdicts import Limits, Where, _limit_findings
 from convex_review.dynamic.values import Picker, Unsatisfiable, generate, generate_object
 from convex_review.dynamic_pass import run_dynamic
@@ -154,6 +154,34 @@ def test_referenced_tables_are_seeded_first_even_in_a_cycle():
                                                 table("users"), table("a", "b"), table("b", "a")]})
     assert order.index("users") < order.index("channels") < order.index("messages")
     assert set(order) == {"users", "channels", "messages", "a", "b"}
+
+
+def test_each_users_rows_are_among_the_oldest_and_the_newest_of_a_large_table():
+    """A query for the newest rows of a big table ("the 50 most recent invoices", with no owner filter) must
+    meet alice's data, or the probes cannot show that it leaks her rows to another user."""
+
+    class RecordingAdmin:
+        def __init__(self) -> None:
+            self.inserted: dict[str, list[str]] = {}
+
+        def insert(self, table: str, documents: list[dict]) -> list[str]:
+            ids = [f"{table}{len(self.inserted.get(table, [])) + n}" for n in range(len(documents))]
+            self.inserted.setdefault(table, []).extend(ids)
+            return ids
+
+    owner = {"ownerId": {"fieldType": {"type": "id", "tableName": "users"}, "optional": False},
+             "number": {"fieldType": {"type": "string"}, "optional": False}}
+    users = TableInfo("users", {"name": {"fieldType": {"type": "string"}, "optional": False}}, [], {})
+    tables = {"users": users, "invoices": TableInfo("invoices", owner, [], {})}
+    identities = {name: {"subject": name, "tokenIdentifier": f"issuer|{name}", "email": f"{name}@example.com",
+                         "name": name} for name in ("alice", "bob", "carol")}
+    admin = RecordingAdmin()
+    state = seed(admin, tables, identities, 2000, random.Random(7))
+    invoices = admin.inserted["invoices"]
+    for user in ("alice", "bob"):
+        theirs = [i for i in invoices if state.owner.get(i) == user]
+        assert len(theirs) == OWNED_PER_USER
+        assert set(theirs) & set(invoices[:10]) and set(theirs) & set(invoices[-10:]), user
 
 
 @pytest.mark.slow

@@ -12,7 +12,8 @@ them, so code that finds the caller's user row by token or email finds it.
 Ownership: a document is owned by the user its user-reference fields (a
 top-level `v.id("users")` field) point at; a users document owns itself.
 In every table with such fields alice and bob own `OWNED_PER_USER` rows each
-whatever the size, and other users own the rest, so one user's data stays the
+whatever the size (some among the oldest rows, the rest among the newest),
+and other users own the rest, so one user's data stays the
 same size as the tables grow, as in a real app (a `.collect()` of "my notes"
 does not grow; a scan of the table does). carol owns nothing but her users
 document. `SeedState.related(user, table)` is what
@@ -164,8 +165,7 @@ def _seed_table(admin: Any, state: SeedState, info: TableInfo, size: int, rng: r
         documents: list[dict] = []
         owners: list[str | None] = []
         for _ in range(batch_size):
-            owner = _owner_for(index, state, info)
-            nth_of_owner = index // len(DATA_OWNERS)  # this row is her nth of the table
+            owner, nth_of_owner = _owner_for(index, size, state, info)  # her row, and her how-manieth of the table
             index += 1
             identity = state.identities.get(owner, {}) if info.name == state.users_table else {}
             owner_id = state.user_ids.get(owner) if owner else (rng.choice(others) if others else None)
@@ -222,13 +222,23 @@ def _home(state: SeedState, user: str, table: str, rng: random.Random) -> list[s
     return state.homes[key]
 
 
-def _owner_for(index: int, state: SeedState, info: TableInfo) -> str | None:
+def _owner_for(index: int, size: int, state: SeedState, info: TableInfo) -> tuple[str | None, int]:
+    """Who owns row `index` of the `size` rows of a table, and which of her rows it is.
+
+    alice's and bob's rows are split between the oldest and the newest of the table,
+    as a real user's rows span its history: a query for the newest rows (the 50
+    most recent invoices) meets their data as surely as one for the oldest does."""
     if info.name == state.users_table:
-        return USER_NAMES[index] if index < len(USER_NAMES) else None
-    owned = 1 if info.name in state.one_per_user else OWNED_PER_USER
-    if info.owner_fields and index < owned * len(DATA_OWNERS):
-        return DATA_OWNERS[index % len(DATA_OWNERS)]
-    return None
+        return (USER_NAMES[index] if index < len(USER_NAMES) else None), 0
+    if not info.owner_fields:
+        return None, 0
+    owned_rows = (1 if info.name in state.one_per_user else OWNED_PER_USER) * len(DATA_OWNERS)
+    oldest = (owned_rows // len(DATA_OWNERS) + 1) // 2 * len(DATA_OWNERS)
+    newest_from = max(oldest, size - (owned_rows - oldest))
+    slot = index if index < oldest else index - newest_from + oldest if index >= newest_from else owned_rows
+    if slot >= owned_rows:
+        return None, 0
+    return DATA_OWNERS[slot % len(DATA_OWNERS)], slot // len(DATA_OWNERS)
 
 
 def _strings_in(value: Any) -> list[str]:
