@@ -76,3 +76,27 @@ def test_scratch_app_runs_an_edited_copy_without_touching_the_original(repo):
         pg.close()
     assert (repo / "tests/fixtures/tiny_app/convex/tasks.ts").read_text() == original
     assert not (repo / "tests/fixtures/tiny_app/convex/extra.ts").exists()
+
+
+def test_notebooks_start_longest_first_by_their_last_run_and_report_in_order(tmp_path, monkeypatch):
+    """`make notebooks` and the site build run several notebooks at once: the longest start first, so no
+    long one is left running alone at the end; a notebook never run before starts early."""
+    import nbformat
+
+    from guide_tools import notebooks
+
+    output = tmp_path / "executed"
+    paths = [tmp_path / f"{name}.ipynb" for name in ("quick", "slow", "new", "middling")]
+    for path, seconds in zip(paths, (2.0, 30.0, None, 9.5)):
+        if seconds is not None:
+            notebooks.save_execution(nbformat.v4.new_notebook(), output / path.name, "key", seconds)
+    started: list[str] = []
+
+    def execute(path, output_dir, **_options):
+        started.append(path.stem)
+        return notebooks.Outcome(path, output_dir / path.name, False, 0.0)
+
+    monkeypatch.setattr(notebooks, "execute_notebook", execute)
+    outcomes = notebooks.execute_all(paths, output, jobs=1, log=lambda line: None)
+    assert started == ["new", "slow", "middling", "quick"]
+    assert [outcome.notebook for outcome in outcomes] == paths

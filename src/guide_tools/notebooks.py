@@ -16,6 +16,8 @@ import argparse
 import copy
 import fcntl
 import hashlib
+import json
+import math
 import os
 import sys
 import time
@@ -252,7 +254,8 @@ def default_jobs() -> int:
 
 def execute_all(notebooks: Iterable[Path] | None = None, output_dir: Path = OUTPUT, *, force: bool = False,
                 use_convex_url: bool = False, log=print, jobs: int | None = None) -> list[Outcome]:
-    """Executes the notebooks, `jobs` at a time (each in its own kernel and playground), in their order."""
+    """Executes the notebooks, `jobs` at a time (each in its own kernel and playground), longest first;
+    returns their outcomes in the given order."""
     paths = list(notebooks if notebooks is not None else find_notebooks())
 
     def run(path: Path) -> Outcome:
@@ -261,9 +264,24 @@ def execute_all(notebooks: Iterable[Path] | None = None, output_dir: Path = OUTP
         log(f"notebook {_display(path, REPO)}: {state}")
         return outcome
 
+    # Longest first (by the last execution on record), so no long notebook is left to run alone at the
+    # end while the other cores wait; the outcomes keep the given order.
+    longest_first = sorted(paths, key=lambda path: -last_seconds(path, output_dir))
     # The environment is set once for all kernels: threads must not swap CONVEX_URL under each other.
     with _environment(use_convex_url), ThreadPoolExecutor(max_workers=jobs or default_jobs()) as pool:
-        return list(pool.map(run, paths))
+        outcomes = dict(zip(longest_first, pool.map(run, longest_first)))
+    return [outcomes[path] for path in paths]
+
+
+def last_seconds(path: Path, output_dir: Path = OUTPUT) -> float:
+    """How long the notebook's last recorded execution took (`save_execution`), looked up in `output_dir`
+    and then in the default output folder; infinity when there is none, so an unknown notebook starts early."""
+    for folder in dict.fromkeys((output_dir, OUTPUT)):
+        try:
+            return float(json.loads((folder / path.name).read_text())["metadata"]["guide"]["seconds"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return math.inf
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -271,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="*", type=Path, help="notebooks to run (default: notebooks/*.ipynb)")
     parser.add_argument("--force", action="store_true", help="ignore the cache")
     parser.add_argument("--output", type=Path, default=OUTPUT, help="where executed copies go (default: build/notebooks)")
-    parser.add_argument("--jobs", type=int, default=None, help="notebooks executed at once (default: up to 2)")
+    parser.add_argument("--jobs", type=int, default=None, help="notebooks executed at once (default: one more than the cores, at most 3)")
     parser.add_argument("--use-convex-url", action="store_true",
                         help="let the notebooks use the deployment in CONVEX_URL instead of the playground")
     args = parser.parse_args(argv)
