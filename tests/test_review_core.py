@@ -353,6 +353,21 @@ def test_a_crash_inside_a_pass_exits_3_with_one_line_and_no_traceback(monkeypatc
         cli.main([str(APP), "--quiet"])
 
 
+@pytest.mark.parametrize("timeout, code, expected", [
+    ("0.05", 3, "convex-review: the static pass did not finish in 0.05 s (a very large app, or a busy machine); "
+                "set CONVEX_REVIEW_TIMEOUT to more seconds to allow it longer"),
+    ("soon", 2, "convex-review: CONVEX_REVIEW_TIMEOUT='soon': expected a number of seconds above 0"),
+])
+def test_a_static_pass_out_of_time_says_how_to_allow_more(monkeypatch, capsys, tmp_path, timeout, code, expected):
+    from convex_review import static_pass
+
+    monkeypatch.setattr(static_pass, "_CACHE", tmp_path)  # no result from an earlier pass
+    monkeypatch.setenv("CONVEX_REVIEW_SNAPSHOT", "0")
+    monkeypatch.setenv("CONVEX_REVIEW_TIMEOUT", timeout)
+    result, out, err = run_cli(capsys, str(APP), "--static-only")
+    assert (result, err.strip()) == (code, expected)
+
+
 def test_write_baseline_then_baseline_shows_only_new_findings(fake_passes, capsys, tmp_path):
     baseline = tmp_path / "review-baseline.json"
     assert run_cli(capsys, str(APP), "--write-baseline", str(baseline))[0] == 0

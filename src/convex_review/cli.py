@@ -3,8 +3,9 @@
 Exit codes: 0 nothing at or above the fail level, 1 findings at or above it,
 2 bad input (a missing app, an app that does not load, a syntax error, an
 unknown rule id, an unreadable baseline), with a message naming the file and
-no traceback; 3 the reviewer itself failed (a bug to report: the message says
-so, and CONVEX_REVIEW_DEBUG=1 shows the traceback). Progress goes to stderr,
+no traceback; 3 the reviewer itself failed: a pass ran out of time (the
+message says how to allow more: CONVEX_REVIEW_TIMEOUT) or a bug to report (the
+message says so, and CONVEX_REVIEW_DEBUG=1 shows the traceback). Progress goes to stderr,
 the report to stdout or --output.
 """
 
@@ -15,7 +16,7 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import ReviewInputError
+from .errors import ReviewInputError, ReviewTimeoutError
 from .formats import RENDERERS, render
 from .review import DEFAULT_SIZES, parse_rule_list, run_review
 from .suppression import write_baseline
@@ -65,6 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     except ReviewInputError as error:
         print(f"convex-review: {error}", file=sys.stderr)
         return 2
+    except ReviewTimeoutError as error:
+        print(f"convex-review: {error}", file=sys.stderr)
+        return 3
     except Exception as error:  # a bug in the reviewer, not in the app: say so without a traceback
         if os.environ.get("CONVEX_REVIEW_DEBUG") == "1":
             raise

@@ -1,2 +1,7 @@
 class ReviewInputError(Exception):
     """Bad input: exit code 2."""
+
+
+class ReviewTimeoutError(Exception):
+    """A pass ran out of time (a very large app, or a busy machine): exit code 3, with a message saying how
+    to allow more time, since it is neither the app's fault nor a bug."""

@@ -23,7 +23,7 @@ from convex_playground.app import resolve_app
 from convex_playground.errors import PlaygroundError
 
 from . import static_cache, static_snapshot
-from .errors import ReviewInputError
+from .errors import ReviewInputError, ReviewTimeoutError
 from .findings import Finding
 from .rules import RULES
 
@@ -34,7 +34,9 @@ _TOOLCHAIN = _REPO / "snippets"  # the guide's node_modules (typescript, convex)
 _CODEGEN = _TOOLCHAIN / "tools" / "codegen.mjs"
 # Outside any app folder, shared by reviews; keyed inside by app and module list.
 _CACHE = Path(os.environ.get("CONVEX_REVIEW_CACHE", Path(tempfile.gettempdir()) / "convex-review-cache"))
-_TIMEOUT_SECONDS = 300
+# Seconds the Node helper may take: a 300-module app takes ~15 s on two cores, an app of ~600 functions
+# on a busy machine more than 300 s. CONVEX_REVIEW_TIMEOUT overrides it.
+_TIMEOUT_SECONDS = 900.0
 
 
 @dataclass(frozen=True)
@@ -124,10 +126,29 @@ def _analyze(layout, config: dict) -> dict:
 
 
 def _run_helper(arguments: list[str]) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        ["node", *arguments], capture_output=True, text=True,
-        timeout=_TIMEOUT_SECONDS, env={**os.environ, "NODE_OPTIONS": "--max-old-space-size=4096"},
-    )
+    timeout = _timeout_seconds()
+    try:
+        return subprocess.run(
+            ["node", *arguments], capture_output=True, text=True,
+            timeout=timeout, env={**os.environ, "NODE_OPTIONS": "--max-old-space-size=4096"},
+        )
+    except subprocess.TimeoutExpired:
+        raise ReviewTimeoutError(
+            f"the static pass did not finish in {timeout:g} s (a very large app, or a busy machine); "
+            "set CONVEX_REVIEW_TIMEOUT to more seconds to allow it longer") from None
+
+
+def _timeout_seconds() -> float:
+    value = os.environ.get("CONVEX_REVIEW_TIMEOUT", "").strip()
+    if not value:
+        return _TIMEOUT_SECONDS
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if seconds <= 0:
+        raise ReviewInputError(f"CONVEX_REVIEW_TIMEOUT={value!r}: expected a number of seconds above 0")
+    return seconds
 
 
 def bench_static(app_dir: Path, *, cache: bool = False) -> float:
