@@ -6,13 +6,10 @@ Prints
      the reviewer (static and dynamic passes) beside @convex-dev/eslint-plugin
      5.0.0 with every rule on (snippets/tools/eslint.all-convex-rules.mjs),
      both scored by convex_review.scoring; and what each one missed;
-  2. timings, wall and CPU (this process and the processes it waited for): the
-     static pass on the reference app, cold (no cached result: TypeScript
-     runs) without and with a declaration snapshot (convex_review.static_snapshot:
-     the packages' declarations parsed by an earlier pass), and warm (the app
-     unchanged since the last review: the result cache answers); a full review
-     of the reference app with a cold static pass; the static pass on a
-     generated 300-module app, the same three ways.
+  2. timings: the static pass on the reference app, cold (TypeScript runs) and
+     warm (the app unchanged since the last review: the result cache answers),
+     a full review of the reference app with a cold static pass, the static
+     pass on a generated 300-module app, cold and warm.
 
 The flawed app is reviewed as it is. The anti-patterns live outside any app,
 so they are reviewed inside a scratch copy of the reference app, under
@@ -24,15 +21,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -100,36 +94,10 @@ def print_score(label: str, found: list, flaws, uncovered, note: str = "") -> No
         print(f"      wrong  {finding.rule} at {finding.file}:{finding.line}")
 
 
-def cpu_seconds() -> float:
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-
-
 def timed(label: str, action) -> None:
-    started, cpu = time.perf_counter(), cpu_seconds()
+    started = time.perf_counter()
     action()
-    print(f"  {label:<62} {time.perf_counter() - started:6.1f} s wall {cpu_seconds() - cpu:6.1f} s CPU", flush=True)
-
-
-@contextmanager
-def without_snapshots():
-    """Static passes that neither use nor build a declaration snapshot: a first pass on a new machine."""
-    before = os.environ.get("CONVEX_REVIEW_SNAPSHOT")
-    os.environ["CONVEX_REVIEW_SNAPSHOT"] = "0"
-    try:
-        yield
-    finally:
-        if before is None:
-            del os.environ["CONVEX_REVIEW_SNAPSHOT"]
-        else:
-            os.environ["CONVEX_REVIEW_SNAPSHOT"] = before
-
-
-def snapshot_ready(app_dir: Path) -> None:
-    """A pass that builds the app's declaration snapshot if it has none, and the build's end (untimed)."""
-    from convex_review import static_pass, static_snapshot
-    static_pass.run_static(app_dir, cache=False)
-    static_snapshot.wait_for_builds(static_pass._CACHE)
+    print(f"  {label:<48} {time.perf_counter() - started:6.1f} s", flush=True)
 
 
 def cold_static_pass(app_dir: Path, rules):
@@ -143,14 +111,9 @@ def generated_app_timing(workdir: Path) -> None:
     from bench_review_static import generate_app  # a sibling script: scripts/ is on sys.path
     from convex_review import static_pass
 
-    app = Path(generate_app(workdir / "generated-app", GENERATED_MODULES))
-    label = f"static pass, generated {GENERATED_MODULES}-module app"
-    with without_snapshots():
-        timed(f"{label}, cold, no snapshot", lambda: static_pass.run_static(app, cache=False))
-    snapshot_ready(app)
-    timed(f"{label}, cold, declaration snapshot", lambda: static_pass.run_static(app, cache=False))
-    static_pass.run_static(app)  # fills the result cache
-    timed(f"{label}, warm", lambda: static_pass.run_static(app))
+    app = generate_app(workdir / "generated-app", GENERATED_MODULES)
+    timed(f"static pass, generated {GENERATED_MODULES}-module app, cold", lambda: static_pass.run_static(Path(app)))
+    timed(f"static pass, generated {GENERATED_MODULES}-module app, warm", lambda: static_pass.run_static(Path(app)))
 
 
 def main() -> None:
@@ -187,15 +150,10 @@ def main() -> None:
                     f"   ({unmapped} findings of rules the reviewer has no counterpart for, not scored)")
         if args.static_only:
             return
-        from convex_review import static_snapshot
-        static_snapshot.wait_for_builds(static_pass._CACHE)  # builds the reviews above started: not timed
-        with without_snapshots():
-            timed("static pass, reference app, cold, no snapshot", lambda: static_pass.run_static(SNIPPETS, cache=False))
-        snapshot_ready(SNIPPETS)
-        timed("static pass, reference app, cold, declaration snapshot", lambda: static_pass.run_static(SNIPPETS, cache=False))
+        timed("static pass, reference app, cold", lambda: static_pass.run_static(SNIPPETS, cache=False))
         static_pass.run_static(SNIPPETS)  # fills the result cache, as a first review does
         timed("static pass, reference app, warm", lambda: static_pass.run_static(SNIPPETS))
-        timed("full review, reference app (sizes 100, 2000), cold, snapshot",
+        timed("full review, reference app (sizes 100, 2000), cold",
               lambda: run_review(SNIPPETS, static_runner=cold_static_pass))
         generated_app_timing(workdir)
 

@@ -362,7 +362,6 @@ def test_a_static_pass_out_of_time_says_how_to_allow_more(monkeypatch, capsys, t
     from convex_review import static_pass
 
     monkeypatch.setattr(static_pass, "_CACHE", tmp_path)  # no result from an earlier pass
-    monkeypatch.setenv("CONVEX_REVIEW_SNAPSHOT", "0")
     monkeypatch.setenv("CONVEX_REVIEW_TIMEOUT", timeout)
     result, out, err = run_cli(capsys, str(APP), "--static-only")
     assert (result, err.strip()) == (code, expected)

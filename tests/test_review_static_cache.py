@@ -30,7 +30,6 @@ export const scan = internalQuery({
 @pytest.fixture()
 def app(tmp_path, monkeypatch):
     monkeypatch.setattr(static_pass, "_CACHE", tmp_path / "cache")
-    monkeypatch.setenv("CONVEX_REVIEW_SNAPSHOT", "0")  # a snapshot built for a folder deleted after the test is wasted work
     shutil.copytree(APP, tmp_path / "app")
     return tmp_path / "app"
 

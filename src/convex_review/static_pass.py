@@ -22,7 +22,7 @@ from pathlib import Path
 from convex_playground.app import resolve_app
 from convex_playground.errors import PlaygroundError
 
-from . import static_cache, static_snapshot
+from . import static_cache
 from .errors import ReviewInputError, ReviewTimeoutError
 from .findings import Finding
 from .rules import RULES
@@ -102,27 +102,14 @@ def run_static(app_dir: Path, *, rules: set[str] | None = None, cache: bool = Tr
 
 
 def _analyze(layout, config: dict) -> dict:
-    """One run of the Node helper: its JSON result, or the input error it reports.
-
-    Started from a declaration snapshot when there is one (static_snapshot.py); a
-    snapshot node cannot start from (built by another node) is not used again.
-    """
-    blob = static_snapshot.blob_path(_CACHE, config, _ANALYZER.parent, _TOOLCHAIN) if static_snapshot.enabled() else None
-    from_snapshot = ["--snapshot-blob", str(blob)] if blob and static_snapshot.usable(blob) else []
-    run = _run_helper([*from_snapshot, str(_ANALYZER), json.dumps(config)])
-    if from_snapshot and run.returncode not in (0, 2):
-        blob.unlink(missing_ok=True)
-        run = _run_helper([str(_ANALYZER), json.dumps(config)])
+    """One run of the Node helper: its JSON result, or the input error it reports."""
+    run = _run_helper([str(_ANALYZER), json.dumps(config)])
     if run.returncode == 2:
         message = json.loads(run.stdout)["error"]
         raise ReviewInputError(message)
     if run.returncode != 0:
         raise RuntimeError(f"the static pass failed on {layout.root}:\n{run.stderr.strip()}")
-    data = json.loads(run.stdout)
-    declarations = data.pop("declarations")
-    if blob:
-        static_snapshot.refresh_if_needed(blob, _TOOLCHAIN, declarations)
-    return data
+    return json.loads(run.stdout)
 
 
 def _run_helper(arguments: list[str]) -> subprocess.CompletedProcess:

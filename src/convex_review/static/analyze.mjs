@@ -5,17 +5,12 @@
 //
 // config: { appRoot, functionsDir, cacheDir, toolchain, codegenScript, rules: [ids] | null }
 // stdout: one JSON object { typechecked, warnings, schema, functions, httpRoutes, crons,
-//         components, findings, inputs, declarations } (findings without category/severity/docs: the Python side
-//         adds those from its rule catalogue; inputs: the files the program read; declarations: what
-//         declaration_snapshot.mjs needs to snapshot the packages' parsed files). Exit 2 with { error } for input the pass
+//         components, findings, inputs } (findings without category/severity/docs: the Python side
+//         adds those from its rule catalogue; inputs: the files the program read). Exit 2 with { error } for input the pass
 //         cannot read (a syntax error, names the file and line).
-//
-// Also run from a declaration snapshot (snapshot_entry.cjs): the same code, bundled, with typescript
-// and the packages' declaration files already parsed and bound.
-import { existsSync, realpathSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { AppModel, readSchema } from "./catalog.mjs";
 import { readComponents, readCrons, readFunctions, readHttpRoutes } from "./functions.mjs";
 import { runRules } from "./rules.mjs";
@@ -33,19 +28,18 @@ function diagnosticText(ts, appRoot, diagnostic) {
   return `${path.relative(appRoot, diagnostic.file.fileName).split(path.sep).join("/")}:${line + 1}:${character + 1}: ${message}`;
 }
 
-/** The pass; `preloaded` ({ ts, declarations }) when a declaration snapshot started this process. */
-export function main(preloaded = null) {
+function main() {
   const config = JSON.parse(process.argv[2]);
   const { appRoot, functionsDir, toolchain } = config;
   // The app's own typescript is not used: the pass depends on the compiler API of the pinned one.
-  const ts = preloaded?.ts ?? createRequire(path.join(toolchain, "package.json"))("typescript");
+  const ts = createRequire(path.join(toolchain, "package.json"))("typescript");
   // Syntax first, on the app's own modules alone (no imports, no libraries): a
   // file that does not parse is bad input, reported before the costly program.
   const parseOnly = ts.createProgram({ rootNames: listModules(functionsDir), options: { noResolve: true, noLib: true, allowJs: true, noEmit: true } });
   const syntaxErrors = parseOnly.getSyntacticDiagnostics();
   if (syntaxErrors.length) fail(`${diagnosticText(ts, appRoot, syntaxErrors[0])} (syntax error: the app cannot be reviewed until it parses)`);
 
-  const { program, modules, warnings, generatedDir, declarations } = createAppProgram(ts, config, preloaded?.declarations);
+  const { program, modules, warnings, generatedDir } = createAppProgram(ts, config);
   const appFiles = program.getSourceFiles().filter((sf) => modules.includes(sf.fileName));
 
   // The app's files in the program's own file order, as tsc checks them:
@@ -84,7 +78,6 @@ export function main(preloaded = null) {
     components,
     findings,
     inputs: programInputs(program, functionsDir, generatedDir),
-    declarations,
   };
   process.stdout.write(JSON.stringify(result));
 }
@@ -129,15 +122,9 @@ function catalogEntry(fn) {
   };
 }
 
-/** Runs the pass, reporting a crash on stderr with exit code 1. */
-export function runAsScript(preloaded = null) {
-  try {
-    main(preloaded);
-  } catch (error) {
-    process.stderr.write(`${error?.stack ?? error}\n`);
-    process.exit(1);
-  }
+try {
+  main();
+} catch (error) {
+  process.stderr.write(`${error?.stack ?? error}\n`);
+  process.exit(1);
 }
-
-// Bundled into a snapshot this module is not the script node was started with: the snapshot calls runAsScript.
-if (import.meta.url && process.argv[1] && fileURLToPath(import.meta.url) === realpathSync(process.argv[1])) runAsScript();

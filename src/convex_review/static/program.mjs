@@ -101,16 +101,8 @@ function compilerOptions(ts, appRoot, functionsDir, warnings) {
   return defaults;
 }
 
-/**
- * The program over the app's modules, with `_generated` and packages resolved as described above.
- *
- * `preloaded` (from a declaration snapshot, snapshot_entry.cjs): packages' declaration files parsed
- * and bound by an earlier process for the same compiler options; one is used only when the file on
- * disk still has exactly its text and the program asks for it with the same parse settings.
- * Returns, besides the program, `declarations`: the options and the packages' files as this program
- * parsed them, which is what a snapshot is built from, and how many of them the snapshot gave.
- */
-export function createAppProgram(ts, { appRoot, functionsDir, cacheDir, codegenScript, toolchain }, preloaded = null) {
+/** The program over the app's modules, with `_generated` and packages resolved as described above. */
+export function createAppProgram(ts, { appRoot, functionsDir, cacheDir, codegenScript, toolchain }) {
   const warnings = [];
   const modules = listModules(functionsDir);
   const generatedDir = generateIntoCache({ appRoot, functionsDir, modules, cacheDir, codegenScript, toolchain, warnings });
@@ -122,11 +114,6 @@ export function createAppProgram(ts, { appRoot, functionsDir, cacheDir, codegenS
     return virtualGenerated.get(path.basename(file)) ?? file;
   };
   const options = { ...compilerOptions(ts, appRoot, functionsDir, warnings), noEmit: true, skipLibCheck: true, allowJs: true };
-  // Which tsconfig the options came from does not change how a file parses or binds.
-  const { configFilePath, ...parseAndBindOptions } = options;
-  const optionsKey = JSON.stringify(parseAndBindOptions);
-  const snapshotFiles = preloaded?.optionsKey === optionsKey ? preloaded.files : new Map();
-  const declarations = { optionsKey, files: [], fromSnapshot: 0 };
   const host = ts.createCompilerHost(options, true);
   const fileExists = host.fileExists.bind(host);
   const readFile = host.readFile.bind(host);
@@ -140,16 +127,6 @@ export function createAppProgram(ts, { appRoot, functionsDir, cacheDir, codegenS
     const options = typeof languageVersion === "object" ? languageVersion : { languageVersion };
     const withJsDoc = { ...options, jsDocParsingMode: ts.JSDocParsingMode.ParseForTypeInfo };
     const real = redirect(file);
-    if (real === file && file.includes("/node_modules/")) {
-      const parse = { file, languageVersion: withJsDoc.languageVersion, impliedNodeFormat: withJsDoc.impliedNodeFormat };
-      declarations.files.push(parse);
-      const snapshotted = snapshotFiles.get(file);
-      if (snapshotted && snapshotted.languageVersion === parse.languageVersion && snapshotted.impliedNodeFormat === parse.impliedNodeFormat
-        && snapshotted.sourceFile.text === readFile(file)) {
-        declarations.fromSnapshot += 1;
-        return snapshotted.sourceFile;
-      }
-    }
     if (real === file) return getSourceFile(file, withJsDoc, onError, shouldCreate);
     const text = readFile(real);
     return text === undefined ? undefined : ts.createSourceFile(file, text, withJsDoc, true);
@@ -166,5 +143,5 @@ export function createAppProgram(ts, { appRoot, functionsDir, cacheDir, codegenS
       return ts.resolveModuleName(name, fallbackFrom, opts, host, cache);
     });
   const program = ts.createProgram({ rootNames: modules, options, host });
-  return { program, modules, warnings, generatedDir, declarations };
+  return { program, modules, warnings, generatedDir };
 }
