@@ -312,6 +312,7 @@ def _access_findings(rounds: list[Round], functions: list[dict], locate: Any) ->
     reported: set[tuple[str, str]] = set()
     for current in rounds:
         state = current.state
+        personal = personal_values(state)  # once per round: it walks every seeded document
         for outcome in current.outcomes:
             if not outcome.ok or not outcome.purpose.startswith("probe"):
                 continue
@@ -319,7 +320,7 @@ def _access_findings(rounds: list[Round], functions: list[dict], locate: Any) ->
             rule = "identity-from-args" if outcome.purpose == "probe-identity-args" else "missing-access-control"
             if (rule, outcome.function) in reported:
                 continue
-            proof = _proof(outcome, victim, private, current)
+            proof = _proof(outcome, victim, private, current, personal)
             if proof is None:
                 continue
             reported.add((rule, outcome.function))
@@ -337,7 +338,8 @@ def _access_findings(rounds: list[Round], functions: list[dict], locate: Any) ->
     return findings, []
 
 
-def _proof(outcome: CallOutcome, victim: str, private: dict[str, str], current: Round) -> dict | None:
+def _proof(outcome: CallOutcome, victim: str, private: dict[str, str], current: Round,
+           personal: dict[str, tuple[str, str, str]]) -> dict | None:
     state = current.state
     leaked = [d["_id"] for d in outcome.returned_documents()
               if state.owner.get(d["_id"]) == victim and _table_of(d["_id"], state) in private]
@@ -349,9 +351,9 @@ def _proof(outcome: CallOutcome, victim: str, private: dict[str, str], current: 
     if shown is not None:
         return shown
     if outcome.caller == "anonymous":
-        personal = _personal_values_returned(outcome, state)
-        if personal:
-            value, (table, document_id, field_name) = sorted(personal.items())[0]
+        shown_personal = _personal_values_returned(outcome, personal)
+        if shown_personal:
+            value, (table, document_id, field_name) = sorted(shown_personal.items())[0]
             owner = state.owner.get(document_id, "another user")
             return {"what": f"returned the {field_name} of {owner}'s {table} document {document_id} ({value})",
                     "owner": owner, "table": table, "documents": [document_id], "field": field_name}
@@ -409,10 +411,10 @@ def personal_values(state: Any) -> dict[str, tuple[str, str, str]]:
     return found
 
 
-def _personal_values_returned(outcome: CallOutcome, state: Any) -> dict[str, tuple[str, str, str]]:
-    """The personal values (see `personal_values`) the call returned that its arguments did not hold."""
+def _personal_values_returned(outcome: CallOutcome, personal: dict[str, tuple[str, str, str]]) -> dict[str, tuple[str, str, str]]:
+    """Those of the round's personal values (`personal_values`) the call returned that its arguments did not hold."""
     returned = set(_strings(outcome.result)) - set(_strings(outcome.args))
-    return {value: where for value, where in personal_values(state).items() if value in returned}
+    return {value: where for value, where in personal.items() if value in returned}
 
 
 def cleared_access(rounds: list[Round], functions: list[dict], findings: list[Finding]) -> dict[str, dict]:
@@ -432,7 +434,8 @@ def cleared_access(rounds: list[Round], functions: list[dict], findings: list[Fi
     public = {f["name"] for f in functions if f["visibility"] == "public"}
     cleared: dict[str, dict] = {}
     for current in rounds:
-        personal_tables = {table for table, _, _ in personal_values(current.state).values()}
+        personal = personal_values(current.state)
+        personal_tables = {table for table, _, _ in personal.values()}
         if current.state.users_table:
             personal_tables.add(current.state.users_table)
         anonymous: dict[str, list[CallOutcome]] = {}
@@ -442,7 +445,7 @@ def cleared_access(rounds: list[Round], functions: list[dict], findings: list[Fi
         for name, outcomes in anonymous.items():
             read = set().union(*(o.tables_read for o in outcomes)) & personal_tables
             if (not read or not all(o.ok and o.result_items > 0 for o in outcomes)
-                    or any(_personal_values_returned(o, current.state) for o in outcomes)):
+                    or any(_personal_values_returned(o, personal) for o in outcomes)):
                 continue
             cleared.setdefault(name, {
                 "caller": "anonymous", "rowsPerTable": current.size, "tablesRead": sorted(read),
