@@ -50,7 +50,7 @@ def address(config: dict, analyzer_dir: Path, toolchain: Path) -> str:
     digest = hashlib.sha256(_FORMAT.encode())
     parts = [json.dumps({k: config[k] for k in ("appRoot", "functionsDir", "rules")}, sort_keys=True)]
     parts += [path.name + "\0" + _file_bytes(path).hex() for path in sorted(analyzer_dir.glob("*.mjs"))]
-    parts.append(_file_bytes(toolchain / "node_modules" / "typescript" / "package.json").hex())
+    parts.append(_file_bytes(toolchain / "node_modules" / "typescript-native" / "package.json").hex())
     parts += _module_names(functions_dir)
     for folder in (functions_dir, app_root):
         parts.append(_file_bytes(folder / "tsconfig.json").hex())

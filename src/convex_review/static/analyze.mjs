@@ -9,55 +9,63 @@
 //         adds those from its rule catalogue; inputs: the files the program read). Exit 2 with { error } for input the pass
 //         cannot read (a syntax error, names the file and line).
 import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { AppModel, readSchema } from "./catalog.mjs";
 import { readComponents, readCrons, readFunctions, readHttpRoutes } from "./functions.mjs";
 import { runRules } from "./rules.mjs";
-import { createAppProgram, listModules } from "./program.mjs";
+import { flattenDiagnosticText, loadTypeScript, openAppProgram } from "./program.mjs";
 
 function fail(message) {
   process.stdout.write(JSON.stringify({ error: message }));
   process.exit(2);
 }
 
-function diagnosticText(ts, appRoot, diagnostic) {
-  const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, " ");
-  if (!diagnostic.file) return message;
-  const { line, character } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start ?? 0);
-  return `${path.relative(appRoot, diagnostic.file.fileName).split(path.sep).join("/")}:${line + 1}:${character + 1}: ${message}`;
+function diagnosticText(program, appRoot, diagnostic) {
+  const message = flattenDiagnosticText(diagnostic);
+  const file = diagnostic.fileName && program.getSourceFile(diagnostic.fileName);
+  if (!file) return message;
+  const { line, character } = file.getLineAndCharacterOfPosition(diagnostic.pos ?? 0);
+  return `${path.relative(appRoot, diagnostic.fileName).split(path.sep).join("/")}:${line + 1}:${character + 1}: ${message}`;
 }
 
-function main() {
+async function main() {
   const config = JSON.parse(process.argv[2]);
-  const { appRoot, functionsDir, toolchain } = config;
-  // The app's own typescript is not used: the pass depends on the compiler API of the pinned one.
-  const ts = createRequire(path.join(toolchain, "package.json"))("typescript");
-  // Syntax first, on the app's own modules alone (no imports, no libraries): a
-  // file that does not parse is bad input, reported before the costly program.
-  const parseOnly = ts.createProgram({ rootNames: listModules(functionsDir), options: { noResolve: true, noLib: true, allowJs: true, noEmit: true } });
-  const syntaxErrors = parseOnly.getSyntacticDiagnostics();
-  if (syntaxErrors.length) fail(`${diagnosticText(ts, appRoot, syntaxErrors[0])} (syntax error: the app cannot be reviewed until it parses)`);
+  const { appRoot } = config;
+  const ts = await loadTypeScript(config.toolchain);
+  const { api, project, modules, warnings, generatedDir } = openAppProgram(ts, config);
+  try {
+    const { program } = project;
+    // A file that does not parse is bad input, reported before anything is checked.
+    for (const file of modules) {
+      const syntaxErrors = program.getSyntacticDiagnostics(file);
+      if (syntaxErrors.length) fail(`${diagnosticText(program, appRoot, syntaxErrors[0])} (syntax error: the app cannot be reviewed until it parses)`);
+    }
+    process.stdout.write(JSON.stringify(analyze(ts, project, { config, modules, warnings, generatedDir })));
+  } finally {
+    api.close();
+  }
+}
 
-  const { program, modules, warnings, generatedDir } = createAppProgram(ts, config);
-  const appFiles = program.getSourceFiles().filter((sf) => modules.includes(sf.fileName));
-
+function analyze(ts, project, { config, modules, warnings, generatedDir }) {
+  const { appRoot, functionsDir } = config;
+  const { program } = project;
   // The app's files in the program's own file order, as tsc checks them:
   // checking them in another order can report a type cycle through `api` as
   // an implicit any that tsc does not report. Files the app did not write
   // (a package's .ts sources, which a package's .d.ts can import) are not
-  // checked: their errors are not the app's, and checking them took a fifth
-  // of the pass on the reference app.
-  const appFileNames = new Set(appFiles.map((sf) => sf.fileName));
-  const typeErrors = appFiles.flatMap((sf) => program.getSemanticDiagnostics(sf)).filter((d) => d.category === ts.DiagnosticCategory.Error && d.file && appFileNames.has(d.file.fileName));
+  // checked: their errors are not the app's.
+  const appFileNames = new Set(modules);
+  const ordered = program.getSourceFileNames().filter((name) => appFileNames.has(name));
+  const typeErrors = ordered.flatMap((name) => program.getSemanticDiagnostics(name))
+    .filter((d) => d.category === ts.DiagnosticCategory.Error && d.fileName && appFileNames.has(d.fileName));
   const typechecked = typeErrors.length === 0;
   if (!typechecked) {
-    const shown = typeErrors.slice(0, 3).map((d) => diagnosticText(ts, appRoot, d)).join("; ");
+    const shown = typeErrors.slice(0, 3).map((d) => diagnosticText(program, appRoot, d)).join("; ");
     warnings.push(`the app does not type-check (${typeErrors.length} error${typeErrors.length === 1 ? "" : "s"}: ${shown}${typeErrors.length > 3 ? "; ..." : ""}); `
       + "where a type is missing the static pass falls back to the code's syntax, so some findings may be missed or less certain");
   }
 
-  const model = new AppModel(ts, program, { appRoot, functionsDir });
+  const model = new AppModel(ts, project, { appRoot, functionsDir, modules: ordered });
   const schemaFile = findSchemaFile(program, functionsDir);
   const schema = readSchema(model, schemaFile);
   if (schema.opaqueTables) warnings.push("some schema tables are built in a way the static pass cannot read (a spread or a helper); index rules ignore them");
@@ -68,7 +76,7 @@ function main() {
   const components = readComponents(model);
 
   const findings = runRules(model, { schema, functions, httpRoutes, crons, rules: config.rules ? new Set(config.rules) : null });
-  const result = {
+  return {
     typechecked,
     warnings: [...warnings, ...model.warnings],
     schema: { tables: Object.fromEntries(Object.entries(schema.tables).map(([name, table]) => [name, withoutFields(table)])) },
@@ -79,7 +87,6 @@ function main() {
     findings,
     inputs: programInputs(program, functionsDir, generatedDir),
   };
-  process.stdout.write(JSON.stringify(result));
 }
 
 /**
@@ -90,10 +97,11 @@ function main() {
 function findSchemaFile(program, functionsDir) {
   const own = ["schema.ts", "schema.js"].map((name) => path.join(functionsDir, name)).find((file) => existsSync(file));
   if (own) return own;
-  for (const sf of program.getSourceFiles()) {
-    if (sf.fileName.includes("node_modules") || !/[\\/]_generated[\\/]dataModel\.d\.ts$/.test(sf.fileName)) continue;
-    const candidate = ["schema.ts", "schema.js"].map((name) => path.join(path.dirname(path.dirname(sf.fileName)), name)).find((file) => existsSync(file));
-    if (candidate && program.getSourceFile(candidate)) return candidate;
+  const fileNames = new Set(program.getSourceFileNames());
+  for (const fileName of fileNames) {
+    if (fileName.includes("node_modules") || !/[\\/]_generated[\\/]dataModel\.d\.ts$/.test(fileName)) continue;
+    const candidate = ["schema.ts", "schema.js"].map((name) => path.join(path.dirname(path.dirname(fileName)), name)).find((file) => existsSync(file));
+    if (candidate && fileNames.has(candidate)) return candidate;
   }
   return undefined;
 }
@@ -105,8 +113,8 @@ function findSchemaFile(program, functionsDir) {
  */
 function programInputs(program, functionsDir, generatedDir) {
   const shownGenerated = path.join(functionsDir, "_generated");
-  return program.getSourceFiles().map((sf) => (generatedDir && path.dirname(sf.fileName) === shownGenerated
-    ? path.join(generatedDir, path.basename(sf.fileName)) : sf.fileName));
+  return program.getSourceFileNames().map((fileName) => (generatedDir && path.dirname(fileName) === shownGenerated
+    ? path.join(generatedDir, path.basename(fileName)) : fileName));
 }
 
 function withoutFields({ fields, ...table }) {
@@ -122,9 +130,7 @@ function catalogEntry(fn) {
   };
 }
 
-try {
-  main();
-} catch (error) {
+main().catch((error) => {
   process.stderr.write(`${error?.stack ?? error}\n`);
   process.exit(1);
-}
+});

@@ -19,14 +19,20 @@ const BODY_READERS = new Set(["text", "json", "arrayBuffer", "formData", "blob"]
 const SECRET_VARIABLE = /secret|token|key|password/i;
 
 export class AppModel {
-  constructor(ts, program, { appRoot, functionsDir }) {
+  constructor(ts, project, { appRoot, functionsDir }) {
     this.ts = ts;
-    this.program = program;
-    this.checker = program.getTypeChecker();
+    this.project = project;
+    this.program = project.program;
+    this.checker = project.checker;
     this.appRoot = appRoot;
     this.functionsDir = functionsDir;
     this.summaries = new Map(); // function-like node -> { facts, callees }
     this.warnings = [];
+    // Each answer below is a request to the compiler process: asked once.
+    this.types = new Map(); // node -> type
+    this.apparent = new Map(); // type id -> apparent type
+    this.properties = new Map(); // `${type id}:${name}` -> property symbol
+    this.declarations = new Map(); // node -> declaration node
   }
 
   // ------------------------------------------------------------ locations
@@ -52,51 +58,79 @@ export class AppModel {
     return path.relative(this.functionsDir, fileName).replace(/\.[^.]+$/, "").split(path.sep).join("/");
   }
   appSourceFiles() {
-    return this.program.getSourceFiles().filter((sf) => this.inFunctionsDir(sf.fileName) && this.isAppFile(sf.fileName));
+    this.appFiles ??= this.program.getSourceFileNames()
+      .filter((name) => this.inFunctionsDir(name) && this.isAppFile(name))
+      .map((name) => this.program.getSourceFile(name));
+    return this.appFiles;
+  }
+  sourceFile(fileName) {
+    return this.program.getSourceFile(fileName);
   }
 
   // ------------------------------------------------------------ types
   typeOf(node) {
+    if (this.types.has(node)) return this.types.get(node);
+    let type;
     try {
-      return this.checker.getTypeAtLocation(node);
+      type = this.checker.getTypeAtLocation(node);
     } catch {
-      return undefined;
+      type = undefined;
     }
+    this.types.set(node, type);
+    return type;
   }
   isUntyped(type) {
     return !type || (type.flags & (this.ts.TypeFlags.Any | this.ts.TypeFlags.Unknown)) !== 0;
   }
+  /** The property symbol `name` of a type's apparent type (undefined when it has none). */
+  propertyOf(type, name) {
+    const key = `${type.id}:${name}`;
+    if (this.properties.has(key)) return this.properties.get(key);
+    let prop;
+    try {
+      if (!this.apparent.has(type.id)) this.apparent.set(type.id, this.checker.getApparentType(type));
+      prop = this.checker.getPropertyOfType(this.apparent.get(type.id), name);
+    } catch {
+      prop = undefined;
+    }
+    this.properties.set(key, prop);
+    return prop;
+  }
   hasProps(type, ...names) {
     if (this.isUntyped(type)) return false;
-    return names.every((name) => {
-      try {
-        return this.checker.getPropertyOfType(this.checker.getApparentType(type), name) !== undefined;
-      } catch {
-        return false;
-      }
-    });
+    return names.every((name) => this.propertyOf(type, name) !== undefined);
   }
   /** The literal value of a boolean/string literal property type, e.g. isPublic: true. */
   literalProp(type, name) {
-    const prop = this.hasProps(type, name) ? this.checker.getPropertyOfType(this.checker.getApparentType(type), name) : undefined;
+    const prop = this.hasProps(type, name) ? this.propertyOf(type, name) : undefined;
     if (!prop) return undefined;
     const propType = this.checker.getTypeOfSymbol(prop);
-    if (propType.flags & this.ts.TypeFlags.BooleanLiteral) return this.checker.typeToString(propType) === "true";
-    if (propType.isStringLiteral?.()) return propType.value;
+    if (propType.flags & this.ts.TypeFlags.BooleanLiteral) return propType.value === true;
+    if (propType.isStringLiteralType()) return propType.value;
     return undefined;
+  }
+  /** The members of a union type, or the type itself. */
+  unionParts(type) {
+    return type.isUnionType() ? type.getTypes() : [type];
   }
   /** Table names an Id<"t"> (or a union holding Ids) stands for. */
   tablesOfIdType(type) {
     if (this.isUntyped(type)) return [];
-    const parts = type.isUnion?.() ? type.types : [type];
     const tables = [];
-    for (const part of parts) {
-      const tag = this.hasProps(part, "__tableName") ? this.checker.getPropertyOfType(this.checker.getApparentType(part), "__tableName") : undefined;
+    for (const part of this.unionParts(type)) {
+      const tag = this.hasProps(part, "__tableName") ? this.propertyOf(part, "__tableName") : undefined;
       if (!tag) continue;
       const tagType = this.checker.getTypeOfSymbol(tag);
-      for (const t of tagType.isUnion?.() ? tagType.types : [tagType]) if (t.isStringLiteral?.()) tables.push(t.value);
+      for (const t of this.unionParts(tagType)) if (t.isStringLiteralType()) tables.push(t.value);
     }
     return tables;
+  }
+  /** The element type of an array-like type (its number index signature), if any. */
+  elementType(type) {
+    if (this.isUntyped(type)) return undefined;
+    const apparent = this.apparent.get(type.id) ?? this.checker.getApparentType(type);
+    const info = this.checker.getIndexInfosOfType(apparent).find((index) => index.keyType.flags & this.ts.TypeFlags.Number);
+    return info?.valueType;
   }
   isDbReceiver(expr) {
     const type = this.typeOf(expr);
@@ -119,33 +153,55 @@ export class AppModel {
     if (!node) return null;
     if (this.ts.isStringLiteralLike(node)) return node.text;
     const type = this.typeOf(node);
-    if (type?.isStringLiteral?.()) return type.value;
+    if (type?.isStringLiteralType()) return type.value;
     return null;
   }
 
   // ------------------------------------------------------------ symbols
-  declarationOf(node) {
+  /** The symbol a name stands for, through an import or re-export. */
+  symbolOf(node) {
     let symbol;
     try {
       symbol = this.checker.getSymbolAtLocation(node);
+      if (symbol && symbol.flags & this.ts.SymbolFlags.Alias) symbol = this.checker.getAliasedSymbol(symbol);
     } catch {
       return undefined;
     }
-    if (!symbol) return undefined;
-    if (symbol.flags & this.ts.SymbolFlags.Alias) {
-      try {
-        symbol = this.checker.getAliasedSymbol(symbol);
-      } catch {
-        return undefined;
-      }
-    }
-    return symbol.valueDeclaration ?? symbol.declarations?.[0];
+    return symbol;
   }
+  /** The node a symbol is declared by (a handle into a file is resolved only when `wanted(fileName)`). */
+  declarationNode(symbol, wanted = () => true) {
+    const handle = symbol?.valueDeclaration ?? symbol?.declarations?.[0];
+    if (!handle || !wanted(handle.path)) return undefined;
+    return handle.resolve(this.project);
+  }
+  declarationOf(node) {
+    if (!this.declarations.has(node)) this.declarations.set(node, this.declarationNode(this.symbolOf(node)));
+    return this.declarations.get(node);
+  }
+  /** declarationOf(node) when it is in the app's own code, without fetching a package's file to find out it is not. */
+  appDeclarationOf(node) {
+    if (this.declarations.has(node)) {
+      const decl = this.declarations.get(node);
+      return decl && this.isAppFile(decl.getSourceFile().fileName) ? decl : undefined;
+    }
+    const symbol = this.symbolOf(node);
+    const decl = this.declarationNode(symbol, (fileName) => this.isAppFile(fileName));
+    if (decl) this.declarations.set(node, decl);
+    return decl;
+  }
+  /** The source file an import declaration names, as the compiler resolved it (undefined when it did not). */
+  importedFile(importDeclaration) {
+    const target = this.symbolOf(importDeclaration.moduleSpecifier);
+    const handle = target?.valueDeclaration ?? target?.declarations?.[0];
+    return handle && this.program.getSourceFileNames().includes(handle.path) ? this.sourceFile(handle.path) : undefined;
+  }
+
   /** The function body a callee expression names, when it is the app's own code. */
   appFunctionOf(node) {
     const ts = this.ts;
-    const decl = this.declarationOf(node);
-    if (!decl || !this.isAppFile(decl.getSourceFile().fileName)) return undefined;
+    const decl = this.appDeclarationOf(node);
+    if (!decl) return undefined;
     if (ts.isFunctionDeclaration(decl) || ts.isMethodDeclaration(decl) || ts.isFunctionExpression(decl) || ts.isArrowFunction(decl)) {
       return decl.body ? decl : undefined;
     }
@@ -389,7 +445,7 @@ export function readSchema(model, schemaFile) {
     return info;
   };
   let opaqueTables = false;
-  const schemaSf = schemaFile ? model.program.getSourceFile(schemaFile) : undefined;
+  const schemaSf = schemaFile ? model.sourceFile(schemaFile) : undefined;
   const files = model.appSourceFiles();
   for (const sf of schemaSf && !files.includes(schemaSf) ? [schemaSf, ...files] : files) {
     const visit = (node) => {

@@ -27,8 +27,8 @@ function resolveBuilder(model, callee, depth = 0) {
   const ts = model.ts;
   if (depth > 8) return null;
   const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : null;
-  const decl = model.declarationOf(ts.isPropertyAccessExpression(callee) ? callee.name : callee);
-  if (!decl || !model.isAppFile(decl.getSourceFile().fileName)) {
+  const decl = model.appDeclarationOf(ts.isPropertyAccessExpression(callee) ? callee.name : callee);
+  if (!decl) {
     return name && BUILTIN[name] ? { kind: BUILTIN[name][0], visibility: BUILTIN[name][1], guards: [] } : null;
   }
   // `const authedQuery = customQuery(query, customCtx(...))`: the first argument is the base builder.
@@ -117,7 +117,7 @@ export function readFunctions(model) {
     for (const exported of model.checker.getExportsOfModule(moduleSymbol)) {
       let symbol = exported;
       if (symbol.flags & ts.SymbolFlags.Alias) symbol = model.checker.getAliasedSymbol(symbol);
-      const decl = symbol.valueDeclaration;
+      const decl = symbol.valueDeclaration?.path === sf.fileName ? symbol.valueDeclaration.resolve(model.project) : undefined;
       if (!decl || !(ts.isVariableDeclaration(decl) || ts.isExportAssignment(decl)) || decl.getSourceFile() !== sf) continue;
       const init = skipOuter(ts, ts.isExportAssignment(decl) ? decl.expression : decl.initializer);
       if (!init || !ts.isCallExpression(init)) continue;
@@ -186,7 +186,7 @@ export function readHttpRoutes(model, functionsByNode) {
 }
 
 function handlerName(model, node, functionsByNode) {
-  const decl = model.ts.isIdentifier(node) || model.ts.isPropertyAccessExpression(node) ? model.declarationOf(model.ts.isPropertyAccessExpression(node) ? node.name : node) : undefined;
+  const decl = model.ts.isIdentifier(node) || model.ts.isPropertyAccessExpression(node) ? model.appDeclarationOf(model.ts.isPropertyAccessExpression(node) ? node.name : node) : undefined;
   return decl ? functionsByNode.get(decl)?.name ?? null : null;
 }
 
@@ -234,7 +234,7 @@ export function readComponents(model) {
         if (!name && arg && ts.isIdentifier(arg)) {
           // The default name is the component's own; the import path says it (e.g. @convex-dev/aggregate/convex.config -> aggregate).
           const decl = model.declarationOf(arg);
-          const importDecl = decl && ts.findAncestor?.(decl, ts.isImportDeclaration);
+          const importDecl = decl && ts.findAncestor(decl, ts.isImportDeclaration);
           const spec = importDecl ? importDecl.moduleSpecifier.text : arg.text;
           name = spec.replace(/\/convex\.config(\.[jt]s)?$/, "").split("/").pop();
         }

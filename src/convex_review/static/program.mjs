@@ -1,15 +1,24 @@
 // The TypeScript program the static pass reads a Convex app through.
 //
-// It holds every module of the app's functions folder, typed the way the
-// Convex CLI types them: `_generated/` from the app when it has one, else
+// It is TypeScript 7's native compiler (the `typescript-native` package, the
+// npm `typescript` 7 release under another name so the guide keeps 5.9 for its
+// own lint and compile checks), driven through its API: the compiler runs in a
+// child process and answers syntax trees, types and symbols on request. It
+// checks a Convex app several times faster than 5.9's JavaScript compiler.
+//
+// The program holds every module of the app's functions folder, typed the way
+// the Convex CLI types them: `_generated/` from the app when it has one, else
 // generated into a cache outside the app by the guide's
 // snippets/tools/codegen.mjs and shown to the compiler as if it were in the
 // app (so `../schema.js` imports inside it still resolve); packages from the
 // app's own node_modules when they resolve there, else from the guide's.
+// Nothing is written into the app: the compiler's file system is overlaid.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 
 // The CLI's own rule for which files are modules: code files, no dotfiles, no
 // second dot (`*.test.ts`), nothing under _generated/ or node_modules/.
@@ -72,76 +81,179 @@ function generateIntoCache({ appRoot, functionsDir, modules, cacheDir, codegenSc
   return null;
 }
 
-function compilerOptions(ts, appRoot, functionsDir, warnings) {
-  const defaults = {
-    target: ts.ScriptTarget.ESNext,
-    module: ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-    strict: true,
-    jsx: ts.JsxEmit.ReactJSX,
-    allowJs: true,
-    checkJs: false,
-    skipLibCheck: true,
-    allowSyntheticDefaultImports: true,
-    esModuleInterop: true,
-    lib: ["lib.es2023.d.ts", "lib.dom.d.ts"],
-  };
-  // The functions folder's own tsconfig (the CLI writes one), else the app's.
-  for (const dir of [functionsDir, appRoot]) {
-    const file = path.join(dir, "tsconfig.json");
-    if (!existsSync(file)) continue;
-    const read = ts.readConfigFile(file, ts.sys.readFile);
-    if (read.error) {
-      warnings.push(`${file}: not readable as a tsconfig, using default compiler options`);
-      break;
-    }
-    const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, dir, undefined, file);
-    return { ...defaults, ...parsed.options };
-  }
-  return defaults;
+// What the compiler assumes where the app's tsconfig says nothing: the
+// options of the tsconfig the Convex CLI writes into a new functions folder,
+// and every installed @types package, as TypeScript 5 did by default.
+const DEFAULT_OPTIONS = {
+  target: "esnext", module: "esnext", moduleResolution: "bundler", strict: true, jsx: "react-jsx",
+  allowJs: true, checkJs: false, skipLibCheck: true, allowSyntheticDefaultImports: true, esModuleInterop: true,
+  lib: ["es2023", "dom"], types: ["*"],
+};
+
+/** The app's tsconfig the CLI would use: the functions folder's own (the CLI writes one), else the app's. */
+function appTsconfig(appRoot, functionsDir) {
+  return [functionsDir, appRoot].map((dir) => path.join(dir, "tsconfig.json")).find((file) => existsSync(file));
 }
 
-/** The program over the app's modules, with `_generated` and packages resolved as described above. */
-export function createAppProgram(ts, { appRoot, functionsDir, cacheDir, codegenScript, toolchain }) {
+function readableAsJsonc(file) {
+  try {
+    // tsconfig files are JSON with comments and trailing commas: strip those before asking JSON.
+    const text = readFileSync(file, "utf8").replace(/\/\*[\s\S]*?\*\/|("(?:\\.|[^"\\])*")|\/\/[^\n]*/g, (m, str) => str ?? "").replace(/,(\s*[}\]])/g, "$1");
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The compiler's view of the file system, as callbacks it asks before the
+ * disk (undefined: ask the disk): the pass's own tsconfig files, the cached
+ * `_generated` shown inside the functions folder, and the guide's packages
+ * behind the last place a package is looked for (`/node_modules`), so a
+ * package the app has installed always wins.
+ */
+function overlay({ virtualFiles, ownGenerated, virtualGenerated, fallbackModules }) {
+  const generatedTarget = (file) => (virtualGenerated.size && path.dirname(file) === ownGenerated ? virtualGenerated.get(path.basename(file)) : undefined);
+  const fallbackTarget = (file) => (file === "/node_modules" || file.startsWith("/node_modules/") ? path.join(fallbackModules, file.slice("/node_modules".length)) : undefined);
+  const entries = (dir) => {
+    try {
+      const found = { files: [], directories: [] };
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const isDir = entry.isDirectory() || (entry.isSymbolicLink() && statSync(path.join(dir, entry.name), { throwIfNoEntry: false })?.isDirectory());
+        (isDir ? found.directories : found.files).push(entry.name);
+      }
+      return found;
+    } catch {
+      return { files: [], directories: [] };
+    }
+  };
+  return {
+    readFile(file) {
+      if (virtualFiles.has(file)) return virtualFiles.get(file);
+      const target = generatedTarget(file) ?? fallbackTarget(file);
+      if (target === undefined) return undefined;
+      return existsSync(target) ? readFileSync(target, "utf8") : null;
+    },
+    fileExists(file) {
+      if (virtualFiles.has(file)) return true;
+      const target = generatedTarget(file) ?? fallbackTarget(file);
+      return target === undefined ? undefined : existsSync(target) && statSync(target).isFile();
+    },
+    directoryExists(dir) {
+      if (virtualGenerated.size && dir === ownGenerated) return true;
+      const target = fallbackTarget(dir);
+      return target === undefined ? undefined : existsSync(target) && statSync(target).isDirectory();
+    },
+    getAccessibleEntries(dir) {
+      if (virtualGenerated.size && dir === ownGenerated) return { files: [...virtualGenerated.keys()], directories: [] };
+      const target = fallbackTarget(dir);
+      return target === undefined ? undefined : entries(target);
+    },
+    realpath(file) {
+      // A guide package is known by its real place, as when it resolves from the guide itself.
+      const target = fallbackTarget(file);
+      if (target === undefined) return undefined;
+      try {
+        return realpathSync(target);
+      } catch {
+        return file;
+      }
+    },
+  };
+}
+
+/**
+ * Opens the program over the app's modules, with `_generated` and packages
+ * resolved as described above. Returns the API (close it when done), the
+ * project (program and checker), and what the caller needs to know about it.
+ */
+export function openAppProgram(ts, { appRoot, functionsDir, cacheDir, codegenScript, toolchain }) {
   const warnings = [];
   const modules = listModules(functionsDir);
   const generatedDir = generateIntoCache({ appRoot, functionsDir, modules, cacheDir, codegenScript, toolchain, warnings });
-  const virtualGenerated = generatedDir ? generatedFiles(generatedDir) : new Map();
-  const ownGenerated = path.join(functionsDir, "_generated");
-  // `<functions>/_generated/x` -> the cached file, when the app has no _generated.
-  const redirect = (file) => {
-    if (!virtualGenerated.size || path.dirname(file) !== ownGenerated) return file;
-    return virtualGenerated.get(path.basename(file)) ?? file;
-  };
-  const options = { ...compilerOptions(ts, appRoot, functionsDir, warnings), noEmit: true, skipLibCheck: true, allowJs: true };
-  const host = ts.createCompilerHost(options, true);
-  const fileExists = host.fileExists.bind(host);
-  const readFile = host.readFile.bind(host);
-  const getSourceFile = host.getSourceFile.bind(host);
-  host.fileExists = (file) => fileExists(redirect(file));
-  host.readFile = (file) => readFile(redirect(file));
-  host.directoryExists = (dir) => (virtualGenerated.size && dir === ownGenerated) || ts.sys.directoryExists(dir);
-  // JSDoc is parsed only where it carries types (JavaScript files): most of
-  // the parse time of the packages' .d.ts files goes into comments otherwise.
-  host.getSourceFile = (file, languageVersion, onError, shouldCreate) => {
-    const options = typeof languageVersion === "object" ? languageVersion : { languageVersion };
-    const withJsDoc = { ...options, jsDocParsingMode: ts.JSDocParsingMode.ParseForTypeInfo };
-    const real = redirect(file);
-    if (real === file) return getSourceFile(file, withJsDoc, onError, shouldCreate);
-    const text = readFile(real);
-    return text === undefined ? undefined : ts.createSourceFile(file, text, withJsDoc, true);
-  };
-  // Packages the app's own node_modules lack come from the guide's toolchain.
-  // One resolution cache for the program: without it every import re-reads package.json files.
-  const fallbackFrom = path.join(toolchain, "package.json");
-  const cache = ts.createModuleResolutionCache(host.getCurrentDirectory(), (name) => name, options);
-  host.resolveModuleNameLiterals = (literals, containingFile, redirected, opts) =>
-    literals.map((literal) => {
-      const name = literal.text;
-      const found = ts.resolveModuleName(name, containingFile, opts, host, cache, redirected);
-      if (found.resolvedModule || name.startsWith(".") || path.isAbsolute(name)) return found;
-      return ts.resolveModuleName(name, fallbackFrom, opts, host, cache);
+
+  const configFile = path.join(functionsDir, "tsconfig.convex-review.json");
+  const defaultsFile = path.join(functionsDir, "tsconfig.convex-review-defaults.json");
+  const appConfig = appTsconfig(appRoot, functionsDir);
+  const open = (extendApp) => {
+    const config = {
+      extends: extendApp ? [defaultsFile, appConfig] : [defaultsFile],
+      compilerOptions: { noEmit: true, skipLibCheck: true, allowJs: true },
+      files: modules,
+      include: [],
+    };
+    const virtualFiles = new Map([[configFile, JSON.stringify(config)], [defaultsFile, JSON.stringify({ compilerOptions: DEFAULT_OPTIONS })]]);
+    const api = new ts.API({
+      cwd: functionsDir,
+      fs: overlay({
+        virtualFiles,
+        ownGenerated: path.join(functionsDir, "_generated"),
+        virtualGenerated: generatedDir ? generatedFiles(generatedDir) : new Map(),
+        fallbackModules: path.join(toolchain, "node_modules"),
+      }),
     });
-  const program = ts.createProgram({ rootNames: modules, options, host });
-  return { program, modules, warnings, generatedDir };
+    const project = api.updateSnapshot({ openProjects: [configFile] }).getProject(configFile);
+    return { api, project };
+  };
+  let opened;
+  if (appConfig && !readableAsJsonc(appConfig)) {
+    warnings.push(`${appConfig}: not readable as a tsconfig, using default compiler options`);
+    opened = open(false);
+  } else {
+    opened = open(Boolean(appConfig));
+    const configErrors = appConfig ? configProblems(ts, opened.project) : [];
+    if (configErrors.length) {
+      // An option TypeScript 7 removed (moduleResolution "node", a target before ES2015, ...):
+      // the pass reads the app with the CLI's defaults rather than not at all.
+      opened.api.close();
+      warnings.push(`${appConfig}: ${configErrors[0]}; the static pass used the Convex CLI's default compiler options instead`);
+      opened = open(false);
+    }
+  }
+  return { ...opened, modules, warnings, generatedDir };
+}
+
+function configProblems(ts, project) {
+  const program = project.program;
+  return [...program.getConfigFileParsingDiagnostics(), ...program.getProgramDiagnostics(), ...program.getGlobalDiagnostics()]
+    .filter((d) => d.category === ts.DiagnosticCategory.Error)
+    .map((d) => flattenDiagnosticText(d));
+}
+
+/**
+ * The compiler's modules, from the guide's toolchain (the app's own typescript
+ * is not used: the pass depends on this API): syntax-tree tests and enums under
+ * the names TypeScript 5's API gave them, the API class, and the few helpers
+ * the pass used from 5's API that 7's does not have.
+ */
+export async function loadTypeScript(toolchain) {
+  const resolve = createRequire(path.join(toolchain, "package.json")).resolve;
+  const load = (name) => import(pathToFileURL(resolve(`typescript-native/${name}`)).href);
+  const [ast, api] = await Promise.all([load("unstable/ast"), load("unstable/sync")]);
+  return {
+    ...ast,
+    API: api.API,
+    TypeFlags: api.TypeFlags,
+    SymbolFlags: api.SymbolFlags,
+    DiagnosticCategory: api.DiagnosticCategory,
+    forEachChild: (node, visit) => node.forEachChild(visit),
+    isStringLiteralLike: (node) => ast.isStringLiteral(node) || ast.isNoSubstitutionTemplateLiteral(node),
+    isTypeAssertionExpression: ast.isTypeAssertion,
+    findAncestor: (node, test) => {
+      for (let cur = node; cur; cur = cur.parent) if (test(cur)) return cur;
+      return undefined;
+    },
+  };
+}
+
+/** A diagnostic's message with its chain of reasons, on one line. */
+export function flattenDiagnosticText(diagnostic) {
+  const parts = [];
+  const walk = (d) => {
+    parts.push(d.text);
+    for (const next of d.messageChain ?? []) walk(next);
+  };
+  walk(diagnostic);
+  return parts.join(" ");
 }

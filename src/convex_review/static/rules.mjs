@@ -424,7 +424,7 @@ function sourceOf(model, iterable, allFacts) {
   }
   // The result of an app helper: an array of documents of unknown size.
   const type = model.typeOf(expr);
-  const element = type && model.checker.getIndexTypeOfType?.(model.checker.getApparentType(type), model.ts.IndexKind.Number);
+  const element = model.elementType(type);
   if (element && model.hasProps(element, "_id", "_creationTime")) return { table: null, terminal: null, bounded: null };
   return null;
 }
@@ -577,8 +577,7 @@ function importRules(model, report) {
         continue;
       }
       if (!spec.startsWith(".")) continue;
-      const resolved = ts.resolveModuleName(spec, sf.fileName, model.program.getCompilerOptions(), ts.sys).resolvedModule;
-      const target = resolved && model.program.getSourceFile(resolved.resolvedFileName);
+      const target = model.importedFile(statement);
       if (target && model.inFunctionsDir(target.fileName) && isNode(target)) {
         report("wrong-runtime-import", statement, null, `${model.moduleName(sf.fileName)} runs in the Convex runtime but imports "${spec}", a "use node" module.`,
           { module: model.moduleName(sf.fileName), imports: model.moduleName(target.fileName) }, "Call the Node action through ctx.runAction(internal...) instead of importing it, or move shared code into a module without \"use node\".");
