@@ -135,6 +135,19 @@ def test_syntax_error_is_bad_input_naming_file_and_line(tmp_path: Path) -> None:
         run_static(app)
 
 
+def test_tsconfig_typescript_7_rejects_is_replaced_by_the_cli_defaults_with_a_warning(tmp_path: Path) -> None:
+    # moduleResolution "node" and baseUrl are options TypeScript 7 removed; many older apps still set them.
+    app = tmp_path / "old-config"
+    shutil.copytree(FLAWED, app)
+    (app / "convex" / "tsconfig.json").write_text(
+        '{\n  // written for TypeScript 4\n  "compilerOptions": {"moduleResolution": "node", "baseUrl": ".", "strict": true},\n}\n')
+    result = run_static(app, rules={"filter-scan"})
+    warning = next(w for w in result.warnings if w.startswith("convex/tsconfig.json: "))
+    assert "TypeScript 7" in warning and "default compiler options" in warning
+    assert result.typechecked
+    assert [(f.rule, f.function) for f in result.findings] == [("filter-scan", "notes:filterScan")]
+
+
 def test_missing_app_and_unknown_rule_are_bad_input(tmp_path: Path) -> None:
     with pytest.raises(ReviewInputError, match="not a folder"):
         run_static(tmp_path / "nowhere")

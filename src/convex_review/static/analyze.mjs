@@ -13,26 +13,23 @@ import path from "node:path";
 import { AppModel, readSchema } from "./catalog.mjs";
 import { readComponents, readCrons, readFunctions, readHttpRoutes } from "./functions.mjs";
 import { runRules } from "./rules.mjs";
-import { flattenDiagnosticText, loadTypeScript, openAppProgram } from "./program.mjs";
+import { Worker } from "node:worker_threads";
+import { diagnosticText, loadTypeScript, openAppProgram, prepareApp } from "./program.mjs";
 
 function fail(message) {
   process.stdout.write(JSON.stringify({ error: message }));
   process.exit(2);
 }
 
-function diagnosticText(program, appRoot, diagnostic) {
-  const message = flattenDiagnosticText(diagnostic);
-  const file = diagnostic.fileName && program.getSourceFile(diagnostic.fileName);
-  if (!file) return message;
-  const { line, character } = file.getLineAndCharacterOfPosition(diagnostic.pos ?? 0);
-  return `${path.relative(appRoot, diagnostic.fileName).split(path.sep).join("/")}:${line + 1}:${character + 1}: ${message}`;
-}
-
 async function main() {
   const config = JSON.parse(process.argv[2]);
   const { appRoot } = config;
   const ts = await loadTypeScript(config.toolchain);
-  const { api, project, modules, warnings, generatedDir } = openAppProgram(ts, config);
+  const prepared = prepareApp(config);
+  // The type check runs beside everything else; prepareApp generated any
+  // missing _generated files, so the worker finds them in the cache.
+  const typeErrors = checkInWorker(config);
+  const { api, project, modules, warnings, generatedDir } = openAppProgram(ts, config, prepared);
   try {
     const { program } = project;
     // A file that does not parse is bad input, reported before anything is checked.
@@ -40,32 +37,33 @@ async function main() {
       const syntaxErrors = program.getSyntacticDiagnostics(file);
       if (syntaxErrors.length) fail(`${diagnosticText(program, appRoot, syntaxErrors[0])} (syntax error: the app cannot be reviewed until it parses)`);
     }
-    process.stdout.write(JSON.stringify(analyze(ts, project, { config, modules, warnings, generatedDir })));
+    const programWarnings = warnings.length;
+    const result = analyze(ts, project, { config, modules, warnings, generatedDir });
+    const errors = await typeErrors;
+    result.typechecked = errors.length === 0;
+    if (!result.typechecked) {
+      const shown = errors.slice(0, 3).join("; ");
+      result.warnings.splice(programWarnings, 0, `the app does not type-check (${errors.length} error${errors.length === 1 ? "" : "s"}: ${shown}${errors.length > 3 ? "; ..." : ""}); `
+        + "where a type is missing the static pass falls back to the code's syntax, so some findings may be missed or less certain");
+    }
+    process.stdout.write(JSON.stringify(result));
   } finally {
     api.close();
   }
 }
 
+function checkInWorker(config) {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL("./diagnostics.mjs", import.meta.url), { workerData: config });
+    worker.once("message", (message) => (message.failure ? reject(new Error(`type check: ${message.failure}`)) : resolve(message.errors)));
+    worker.once("error", reject);
+  });
+}
+
 function analyze(ts, project, { config, modules, warnings, generatedDir }) {
   const { appRoot, functionsDir } = config;
   const { program } = project;
-  // The app's files in the program's own file order, as tsc checks them:
-  // checking them in another order can report a type cycle through `api` as
-  // an implicit any that tsc does not report. Files the app did not write
-  // (a package's .ts sources, which a package's .d.ts can import) are not
-  // checked: their errors are not the app's.
-  const appFileNames = new Set(modules);
-  const ordered = program.getSourceFileNames().filter((name) => appFileNames.has(name));
-  const typeErrors = ordered.flatMap((name) => program.getSemanticDiagnostics(name))
-    .filter((d) => d.category === ts.DiagnosticCategory.Error && d.fileName && appFileNames.has(d.fileName));
-  const typechecked = typeErrors.length === 0;
-  if (!typechecked) {
-    const shown = typeErrors.slice(0, 3).map((d) => diagnosticText(program, appRoot, d)).join("; ");
-    warnings.push(`the app does not type-check (${typeErrors.length} error${typeErrors.length === 1 ? "" : "s"}: ${shown}${typeErrors.length > 3 ? "; ..." : ""}); `
-      + "where a type is missing the static pass falls back to the code's syntax, so some findings may be missed or less certain");
-  }
-
-  const model = new AppModel(ts, project, { appRoot, functionsDir, modules: ordered });
+  const model = new AppModel(ts, project, { appRoot, functionsDir });
   const schemaFile = findSchemaFile(program, functionsDir);
   const schema = readSchema(model, schemaFile);
   if (schema.opaqueTables) warnings.push("some schema tables are built in a way the static pass cannot read (a spread or a helper); index rules ignore them");
@@ -77,7 +75,7 @@ function analyze(ts, project, { config, modules, warnings, generatedDir }) {
 
   const findings = runRules(model, { schema, functions, httpRoutes, crons, rules: config.rules ? new Set(config.rules) : null });
   return {
-    typechecked,
+    typechecked: null, // main() fills it in from the worker's check
     warnings: [...warnings, ...model.warnings],
     schema: { tables: Object.fromEntries(Object.entries(schema.tables).map(([name, table]) => [name, withoutFields(table)])) },
     functions: functions.map((fn) => catalogEntry(fn)),

@@ -95,17 +95,6 @@ function appTsconfig(appRoot, functionsDir) {
   return [functionsDir, appRoot].map((dir) => path.join(dir, "tsconfig.json")).find((file) => existsSync(file));
 }
 
-function readableAsJsonc(file) {
-  try {
-    // tsconfig files are JSON with comments and trailing commas: strip those before asking JSON.
-    const text = readFileSync(file, "utf8").replace(/\/\*[\s\S]*?\*\/|("(?:\\.|[^"\\])*")|\/\/[^\n]*/g, (m, str) => str ?? "").replace(/,(\s*[}\]])/g, "$1");
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * The compiler's view of the file system, as callbacks it asks before the
  * disk (undefined: ask the disk): the pass's own tsconfig files, the cached
@@ -163,15 +152,23 @@ function overlay({ virtualFiles, ownGenerated, virtualGenerated, fallbackModules
   };
 }
 
+/** The app's modules, and its `_generated` files generated into the cache when it has none. */
+export function prepareApp({ appRoot, functionsDir, cacheDir, codegenScript, toolchain }) {
+  const warnings = [];
+  const modules = listModules(functionsDir);
+  const generatedDir = generateIntoCache({ appRoot, functionsDir, modules, cacheDir, codegenScript, toolchain, warnings });
+  return { modules, warnings, generatedDir };
+}
+
 /**
  * Opens the program over the app's modules, with `_generated` and packages
  * resolved as described above. Returns the API (close it when done), the
  * project (program and checker), and what the caller needs to know about it.
  */
-export function openAppProgram(ts, { appRoot, functionsDir, cacheDir, codegenScript, toolchain }) {
-  const warnings = [];
-  const modules = listModules(functionsDir);
-  const generatedDir = generateIntoCache({ appRoot, functionsDir, modules, cacheDir, codegenScript, toolchain, warnings });
+export function openAppProgram(ts, config, prepared = prepareApp(config)) {
+  const { appRoot, functionsDir, toolchain } = config;
+  const { modules, generatedDir } = prepared;
+  const warnings = [...prepared.warnings];
 
   const configFile = path.join(functionsDir, "tsconfig.convex-review.json");
   const defaultsFile = path.join(functionsDir, "tsconfig.convex-review-defaults.json");
@@ -196,27 +193,23 @@ export function openAppProgram(ts, { appRoot, functionsDir, cacheDir, codegenScr
     const project = api.updateSnapshot({ openProjects: [configFile] }).getProject(configFile);
     return { api, project };
   };
-  let opened;
-  if (appConfig && !readableAsJsonc(appConfig)) {
-    warnings.push(`${appConfig}: not readable as a tsconfig, using default compiler options`);
+  let opened = open(Boolean(appConfig));
+  const configErrors = appConfig ? configProblems(ts, opened.project) : [];
+  if (configErrors.length) {
+    // A tsconfig that does not parse, or uses an option TypeScript 7 removed (moduleResolution
+    // "node", baseUrl, a target before ES2015, ...): the app is read with the CLI's defaults rather than not at all.
+    opened.api.close();
+    warnings.push(`${path.relative(appRoot, appConfig)}: TypeScript 7, which the static pass reads the app with, rejects it (${configErrors[0]}${configErrors.length > 1 ? `; and ${configErrors.length - 1} more` : ""}); `
+      + "the static pass used the Convex CLI's default compiler options instead");
     opened = open(false);
-  } else {
-    opened = open(Boolean(appConfig));
-    const configErrors = appConfig ? configProblems(ts, opened.project) : [];
-    if (configErrors.length) {
-      // An option TypeScript 7 removed (moduleResolution "node", a target before ES2015, ...):
-      // the pass reads the app with the CLI's defaults rather than not at all.
-      opened.api.close();
-      warnings.push(`${appConfig}: ${configErrors[0]}; the static pass used the Convex CLI's default compiler options instead`);
-      opened = open(false);
-    }
   }
   return { ...opened, modules, warnings, generatedDir };
 }
 
 function configProblems(ts, project) {
   const program = project.program;
-  return [...program.getConfigFileParsingDiagnostics(), ...program.getProgramDiagnostics(), ...program.getGlobalDiagnostics()]
+  // Not the global diagnostics: asking for them checks the whole program.
+  return [...program.getConfigFileParsingDiagnostics(), ...program.getProgramDiagnostics()]
     .filter((d) => d.category === ts.DiagnosticCategory.Error)
     .map((d) => flattenDiagnosticText(d));
 }
@@ -245,6 +238,15 @@ export async function loadTypeScript(toolchain) {
       return undefined;
     },
   };
+}
+
+/** `file:line:col: message` for a diagnostic in the app (the message alone when it has no file). */
+export function diagnosticText(program, appRoot, diagnostic) {
+  const message = flattenDiagnosticText(diagnostic);
+  const file = diagnostic.fileName && program.getSourceFile(diagnostic.fileName);
+  if (!file) return message;
+  const { line, character } = file.getLineAndCharacterOfPosition(diagnostic.pos ?? 0);
+  return `${path.relative(appRoot, diagnostic.fileName).split(path.sep).join("/")}:${line + 1}:${character + 1}: ${message}`;
 }
 
 /** A diagnostic's message with its chain of reasons, on one line. */
