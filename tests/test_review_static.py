@@ -135,16 +135,23 @@ def test_syntax_error_is_bad_input_naming_file_and_line(tmp_path: Path) -> None:
         run_static(app)
 
 
-def test_tsconfig_typescript_7_rejects_is_replaced_by_the_cli_defaults_with_a_warning(tmp_path: Path) -> None:
+def test_tsconfig_options_typescript_7_removed_are_replaced_and_a_broken_one_gives_way(tmp_path: Path) -> None:
     # moduleResolution "node" and baseUrl are options TypeScript 7 removed; many older apps still set them.
     app = tmp_path / "old-config"
     shutil.copytree(FLAWED, app)
-    (app / "convex" / "tsconfig.json").write_text(
-        '{\n  // written for TypeScript 4\n  "compilerOptions": {"moduleResolution": "node", "baseUrl": ".", "strict": true},\n}\n')
+    tsconfig = app / "convex" / "tsconfig.json"
+    tsconfig.write_text('{\n  // written for TypeScript 4\n  "compilerOptions": {"moduleResolution": "node", "baseUrl": ".", "strict": true},\n}\n')
     result = run_static(app, rules={"filter-scan"})
     warning = next(w for w in result.warnings if w.startswith("convex/tsconfig.json: "))
-    assert "TypeScript 7" in warning and "default compiler options" in warning
+    assert "TypeScript 7" in warning and "'moduleResolution=node10'" in warning, warning
+    assert 'moduleResolution "bundler"' in warning and "baseUrl unset" in warning, warning
     assert result.typechecked
+    assert [(f.rule, f.function) for f in result.findings] == [("filter-scan", "notes:filterScan")]
+
+    tsconfig.write_text('{"compilerOptions": {"strict": tru')
+    result = run_static(app, rules={"filter-scan"})
+    warning = next(w for w in result.warnings if w.startswith("convex/tsconfig.json: "))
+    assert "default compiler options" in warning, warning
     assert [(f.rule, f.function) for f in result.findings] == [("filter-scan", "notes:filterScan")]
 
 

@@ -90,6 +90,29 @@ const DEFAULT_OPTIONS = {
   lib: ["es2023", "dom"], types: ["*"],
 };
 
+// What an option TypeScript 7 removed becomes, so the rest of an older app's
+// tsconfig (paths, lib, strictness) still applies: null unsets it.
+const REMOVED_OPTION_REPLACEMENTS = {
+  moduleResolution: { moduleResolution: "bundler", module: "esnext" },
+  baseUrl: { baseUrl: null },
+  downlevelIteration: { downlevelIteration: null },
+  outFile: { outFile: null },
+  target: { target: "es2015" },
+  module: { module: "esnext", moduleResolution: "bundler" },
+  esModuleInterop: { esModuleInterop: true },
+  allowSyntheticDefaultImports: { allowSyntheticDefaultImports: true },
+  alwaysStrict: { alwaysStrict: true },
+};
+
+/** Replacements for the removed options the compiler's messages name (`Option 'x' has been removed`, `Option 'x=y' ...`). */
+function replacementsFor(messages) {
+  const replaced = {};
+  for (const message of messages) {
+    for (const [, name] of message.matchAll(/'(\w+)(?:=[^']*)?'/g)) Object.assign(replaced, REMOVED_OPTION_REPLACEMENTS[name]);
+  }
+  return replaced;
+}
+
 /** The app's tsconfig the CLI would use: the functions folder's own (the CLI writes one), else the app's. */
 function appTsconfig(appRoot, functionsDir) {
   return [functionsDir, appRoot].map((dir) => path.join(dir, "tsconfig.json")).find((file) => existsSync(file));
@@ -173,10 +196,10 @@ export function openAppProgram(ts, config, prepared = prepareApp(config)) {
   const configFile = path.join(functionsDir, "tsconfig.convex-review.json");
   const defaultsFile = path.join(functionsDir, "tsconfig.convex-review-defaults.json");
   const appConfig = appTsconfig(appRoot, functionsDir);
-  const open = (extendApp) => {
+  const open = (extendApp, replacements = {}) => {
     const config = {
       extends: extendApp ? [defaultsFile, appConfig] : [defaultsFile],
-      compilerOptions: { noEmit: true, skipLibCheck: true, allowJs: true },
+      compilerOptions: { ...replacements, noEmit: true, skipLibCheck: true, allowJs: true },
       files: modules,
       include: [],
     };
@@ -194,14 +217,24 @@ export function openAppProgram(ts, config, prepared = prepareApp(config)) {
     return { api, project };
   };
   let opened = open(Boolean(appConfig));
-  const configErrors = appConfig ? configProblems(ts, opened.project) : [];
-  if (configErrors.length) {
-    // A tsconfig that does not parse, or uses an option TypeScript 7 removed (moduleResolution
-    // "node", baseUrl, a target before ES2015, ...): the app is read with the CLI's defaults rather than not at all.
+  const problems = appConfig ? configProblems(ts, opened.project) : [];
+  if (problems.length) {
+    // A tsconfig written for an older TypeScript: options 7 removed (moduleResolution "node",
+    // baseUrl, target "es5", ...) are replaced and the rest kept; a tsconfig that still does not
+    // work (it does not parse, an extended file is missing) gives way to the CLI's defaults.
+    const rel = path.relative(appRoot, appConfig).split(path.sep).join("/");
+    const said = `TypeScript 7, which the static pass reads the app with, rejects it (${problems.slice(0, 3).join("; ")}${problems.length > 3 ? "; ..." : ""})`;
+    const replacements = replacementsFor(problems);
     opened.api.close();
-    warnings.push(`${path.relative(appRoot, appConfig)}: TypeScript 7, which the static pass reads the app with, rejects it (${configErrors[0]}${configErrors.length > 1 ? `; and ${configErrors.length - 1} more` : ""}); `
-      + "the static pass used the Convex CLI's default compiler options instead");
-    opened = open(false);
+    opened = Object.keys(replacements).length ? open(true, replacements) : null;
+    if (opened && !configProblems(ts, opened.project).length) {
+      const how = Object.entries(replacements).map(([name, value]) => (value === null ? `${name} unset` : `${name} "${value}"`)).join(", ");
+      warnings.push(`${rel}: ${said}; the static pass read the app with ${how} instead`);
+    } else {
+      opened?.api.close();
+      warnings.push(`${rel}: ${said}; the static pass used the Convex CLI's default compiler options instead`);
+      opened = open(false);
+    }
   }
   return { ...opened, modules, warnings, generatedDir };
 }
