@@ -94,6 +94,9 @@ def test_catalog_sees_through_custom_builders(clean: StaticResult) -> None:
     create = by_name["notes:create"]
     assert (create["kind"], create["visibility"], create["builder"], create["checksAuth"]) == ("mutation", "public", "ownerMutation", True)
     assert create["args"] == ["title", "tag"] and create["tablesWritten"] == ["notes"]
+    # Arguments given as a zod object: its fields, not the object's methods.
+    retitle = by_name["notes:retitle"]
+    assert (retitle["builder"], retitle["args"], retitle["checksAuth"]) == ("zodMutation", ["noteId", "title"], True)
     assert by_name["feed:publicEvents"]["checksAuth"] is False
     assert by_name["nodeWork:digest"]["runtime"] == "node"
     assert {"table": "notes", "index": "by_owner"} in by_name["notes:latest"]["indexesUsed"]

@@ -92,6 +92,8 @@ function argNames(model, argsNode) {
   let type = model.typeOf(node);
   if (model.isUntyped(type)) return [];
   if (model.hasProps(type, "fields", "kind")) type = model.checker.getTypeOfSymbol(model.checker.getPropertyOfType(type, "fields"));
+  // A zod object (convex-helpers' zCustomQuery and friends take one): its fields are its shape's.
+  else if (model.hasProps(type, "shape", "safeParse")) type = model.checker.getTypeOfSymbol(model.propertyOf(type, "shape"));
   return model.checker.getPropertiesOfType(type).map((p) => p.name);
 }
 
