@@ -15,10 +15,11 @@
 // Nothing is written into the app: the compiler's file system is overlaid.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync } from "node:fs";
-import { createRequire } from "node:module";
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { builtinModules, createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { threadId } from "node:worker_threads";
 
 // The CLI's own rule for which files are modules: code files, no dotfiles, no
 // second dot (`*.test.ts`), nothing under _generated/ or node_modules/.
@@ -83,7 +84,8 @@ function generateIntoCache({ appRoot, functionsDir, modules, cacheDir, codegenSc
 
 // What the compiler assumes where the app's tsconfig says nothing: the
 // options of the tsconfig the Convex CLI writes into a new functions folder,
-// and every installed @types package, as TypeScript 5 did by default.
+// and every installed @types package, as TypeScript 5 did by default
+// (typeRoots, computed per app, says where they are).
 const DEFAULT_OPTIONS = {
   target: "esnext", module: "esnext", moduleResolution: "bundler", strict: true, jsx: "react-jsx",
   allowJs: true, checkJs: false, skipLibCheck: true, allowSyntheticDefaultImports: true, esModuleInterop: true,
@@ -113,6 +115,51 @@ function replacementsFor(messages) {
   return replaced;
 }
 
+/**
+ * The pass's own tsconfig, written into the cache (never into the app) under
+ * a name made from its contents; it names the app's files by absolute path.
+ */
+function writeConfig(cacheDir, contents) {
+  const text = JSON.stringify(contents);
+  const file = path.join(cacheDir, "tsconfig", `${hash(text)}.json`);
+  if (!existsSync(file)) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.tmp-${process.pid}-${threadId}`;
+    writeFileSync(tmp, text);
+    renameSync(tmp, file);
+  }
+  return file;
+}
+
+function ancestors(dir) {
+  const found = [];
+  for (let cur = path.resolve(dir); ; cur = path.dirname(cur)) {
+    found.push(cur);
+    if (path.dirname(cur) === cur) return found;
+  }
+}
+
+// A package name an import names: `convex/server` -> convex, `@scope/pkg/sub` -> @scope/pkg.
+const BARE_IMPORT = /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)["']((?:@[\w.-]+\/)?[\w.-]+)[^"']*["']/gm;
+
+/**
+ * Whether every package the app's modules import (and convex, which its
+ * `_generated` imports) is installed where the app can resolve it, so the
+ * guide's packages are not needed behind them. Node's built-in modules are
+ * declared by @types/node, which typeRoots covers.
+ */
+function resolvesOwnPackages(functionsDir, modules) {
+  const packages = new Set(["convex"]);
+  for (const file of modules) {
+    for (const [, name] of readFileSync(file, "utf8").matchAll(BARE_IMPORT)) {
+      if (!name.startsWith("node:") && !builtinModules.includes(name)) packages.add(name);
+    }
+  }
+  const roots = ancestors(functionsDir).map((dir) => path.join(dir, "node_modules"));
+  return [...packages].every((name) => roots.some((root) => existsSync(path.join(root, name))
+    || existsSync(path.join(root, "@types", name.startsWith("@") ? name.slice(1).replace("/", "__") : name))));
+}
+
 /** The app's tsconfig the CLI would use: the functions folder's own (the CLI writes one), else the app's. */
 function appTsconfig(appRoot, functionsDir) {
   return [functionsDir, appRoot].map((dir) => path.join(dir, "tsconfig.json")).find((file) => existsSync(file));
@@ -120,12 +167,12 @@ function appTsconfig(appRoot, functionsDir) {
 
 /**
  * The compiler's view of the file system, as callbacks it asks before the
- * disk (undefined: ask the disk): the pass's own tsconfig files, the cached
- * `_generated` shown inside the functions folder, and the guide's packages
+ * disk (undefined: ask the disk): the cached `_generated` shown inside the
+ * functions folder, and the guide's packages
  * behind the last place a package is looked for (`/node_modules`), so a
  * package the app has installed always wins.
  */
-function overlay({ virtualFiles, ownGenerated, virtualGenerated, fallbackModules }) {
+function overlay({ ownGenerated, virtualGenerated, fallbackModules }) {
   const generatedTarget = (file) => (virtualGenerated.size && path.dirname(file) === ownGenerated ? virtualGenerated.get(path.basename(file)) : undefined);
   const fallbackTarget = (file) => (file === "/node_modules" || file.startsWith("/node_modules/") ? path.join(fallbackModules, file.slice("/node_modules".length)) : undefined);
   const entries = (dir) => {
@@ -142,13 +189,11 @@ function overlay({ virtualFiles, ownGenerated, virtualGenerated, fallbackModules
   };
   return {
     readFile(file) {
-      if (virtualFiles.has(file)) return virtualFiles.get(file);
       const target = generatedTarget(file) ?? fallbackTarget(file);
       if (target === undefined) return undefined;
       return existsSync(target) ? readFileSync(target, "utf8") : null;
     },
     fileExists(file) {
-      if (virtualFiles.has(file)) return true;
       const target = generatedTarget(file) ?? fallbackTarget(file);
       return target === undefined ? undefined : existsSync(target) && statSync(target).isFile();
     },
@@ -193,25 +238,30 @@ export function openAppProgram(ts, config, prepared = prepareApp(config)) {
   const { modules, generatedDir } = prepared;
   const warnings = [...prepared.warnings];
 
-  const configFile = path.join(functionsDir, "tsconfig.convex-review.json");
-  const defaultsFile = path.join(functionsDir, "tsconfig.convex-review-defaults.json");
   const appConfig = appTsconfig(appRoot, functionsDir);
+  const fallbackModules = path.join(toolchain, "node_modules");
+  // The overlay costs a request to this process for every file the compiler
+  // looks at (~0.3 s on the reference app): only apps that need it get it.
+  const needsOverlay = Boolean(generatedDir) || !resolvesOwnPackages(functionsDir, modules);
+  // Where `types: ["*"]` finds @types packages: the app's, then the guide's
+  // (the last place packages are looked for, as in the overlay).
+  const typeRoots = [...ancestors(functionsDir).map((dir) => path.join(dir, "node_modules", "@types")), path.join(fallbackModules, "@types")]
+    .filter((dir) => existsSync(dir));
+  const defaults = writeConfig(config.cacheDir, { compilerOptions: { ...DEFAULT_OPTIONS, typeRoots } });
   const open = (extendApp, replacements = {}) => {
-    const config = {
-      extends: extendApp ? [defaultsFile, appConfig] : [defaultsFile],
+    const configFile = writeConfig(config.cacheDir, {
+      extends: extendApp ? [defaults, appConfig] : [defaults],
       compilerOptions: { ...replacements, noEmit: true, skipLibCheck: true, allowJs: true },
       files: modules,
       include: [],
-    };
-    const virtualFiles = new Map([[configFile, JSON.stringify(config)], [defaultsFile, JSON.stringify({ compilerOptions: DEFAULT_OPTIONS })]]);
+    });
     const api = new ts.API({
       cwd: functionsDir,
-      fs: overlay({
-        virtualFiles,
+      fs: needsOverlay ? overlay({
         ownGenerated: path.join(functionsDir, "_generated"),
         virtualGenerated: generatedDir ? generatedFiles(generatedDir) : new Map(),
-        fallbackModules: path.join(toolchain, "node_modules"),
-      }),
+        fallbackModules,
+      }) : undefined,
     });
     const project = api.updateSnapshot({ openProjects: [configFile] }).getProject(configFile);
     return { api, project };
