@@ -64,6 +64,7 @@ function analyze(ts, project, { config, modules, warnings, generatedDir }) {
   const { appRoot, functionsDir } = config;
   const { program } = project;
   const model = new AppModel(ts, project, { appRoot, functionsDir });
+  model.prefetchSymbols();
   const schemaFile = findSchemaFile(program, functionsDir);
   const schema = readSchema(model, schemaFile);
   if (schema.opaqueTables) warnings.push("some schema tables are built in a way the static pass cannot read (a spread or a helper); index rules ignore them");

@@ -33,6 +33,8 @@ export class AppModel {
     this.apparent = new Map(); // type id -> apparent type
     this.properties = new Map(); // `${type id}:${name}` -> property symbol
     this.declarations = new Map(); // node -> declaration node
+    this.symbols = new Map(); // node -> symbol (prefetchSymbols)
+    this.aliases = new Map(); // alias symbol id -> the symbol it stands for
   }
 
   // ------------------------------------------------------------ locations
@@ -158,12 +160,45 @@ export class AppModel {
   }
 
   // ------------------------------------------------------------ symbols
+  /**
+   * Asks the compiler in one request for the symbols of every name the facts
+   * of a body look up (callees, functions passed by name): one request each
+   * took most of the catalog's time on the reference app.
+   */
+  prefetchSymbols() {
+    const ts = this.ts;
+    const wanted = [];
+    for (const sf of this.appSourceFiles()) {
+      const visit = (node) => {
+        if (ts.isCallExpression(node)) {
+          wanted.push(node.expression);
+          if (ts.isPropertyAccessExpression(node.expression)) wanted.push(node.expression.name);
+          for (const arg of node.arguments) if (ts.isIdentifier(arg)) wanted.push(arg);
+        } else if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression)) {
+          wanted.push(node);
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(sf);
+    }
+    const asked = wanted.filter((node) => !this.symbols.has(node));
+    let found;
+    try {
+      found = asked.length ? this.checker.getSymbolAtLocation(asked) : [];
+    } catch {
+      return;
+    }
+    asked.forEach((node, i) => this.symbols.set(node, found[i]));
+  }
   /** The symbol a name stands for, through an import or re-export. */
   symbolOf(node) {
     let symbol;
     try {
-      symbol = this.checker.getSymbolAtLocation(node);
-      if (symbol && symbol.flags & this.ts.SymbolFlags.Alias) symbol = this.checker.getAliasedSymbol(symbol);
+      symbol = this.symbols.has(node) ? this.symbols.get(node) : this.checker.getSymbolAtLocation(node);
+      if (symbol && symbol.flags & this.ts.SymbolFlags.Alias) {
+        if (!this.aliases.has(symbol.id)) this.aliases.set(symbol.id, this.checker.getAliasedSymbol(symbol));
+        symbol = this.aliases.get(symbol.id);
+      }
     } catch {
       return undefined;
     }
