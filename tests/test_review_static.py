@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from convex_review import RULES
-from convex_review.errors import ReviewInputError
+from convex_review import static_pass
+from convex_review.errors import ReviewInputError, ReviewSetupError
 from convex_review.static_pass import StaticResult, run_static
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -156,6 +157,16 @@ def test_tsconfig_options_typescript_7_removed_are_replaced_and_a_broken_one_giv
     warning = next(w for w in result.warnings if w.startswith("convex/tsconfig.json: "))
     assert "default compiler options" in warning, warning
     assert [(f.rule, f.function) for f in result.findings] == [("filter-scan", "notes:filterScan")]
+
+
+def test_a_missing_compiler_binary_says_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The guide's toolchain as npm leaves it with --omit=optional: the API package without its binary.
+    toolchain = tmp_path / "toolchain"
+    shutil.copytree(static_pass._TOOLCHAIN / "node_modules" / "typescript-native", toolchain / "node_modules" / "typescript-native")
+    (toolchain / "package.json").write_text("{}\n")
+    monkeypatch.setattr(static_pass, "_TOOLCHAIN", toolchain)
+    with pytest.raises(ReviewSetupError, match=r"\(@typescript/typescript-\w+-\w+\) is not installed .*make install"):
+        run_static(CLEAN, cache=False)
 
 
 def test_missing_app_and_unknown_rule_are_bad_input(tmp_path: Path) -> None:

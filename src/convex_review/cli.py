@@ -4,7 +4,8 @@ Exit codes: 0 nothing at or above the fail level, 1 findings at or above it,
 2 bad input (a missing app, an app that does not load, a syntax error, an
 unknown rule id, an unreadable baseline), with a message naming the file and
 no traceback; 3 the reviewer itself failed: a pass ran out of time (the
-message says how to allow more: CONVEX_REVIEW_TIMEOUT) or a bug to report (the
+message says how to allow more: CONVEX_REVIEW_TIMEOUT), could not run as installed (the
+message says what to install) or a bug to report (the
 message says so, and CONVEX_REVIEW_DEBUG=1 shows the traceback). Progress goes to stderr,
 the report to stdout or --output.
 """
@@ -16,7 +17,7 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import ReviewInputError, ReviewTimeoutError
+from .errors import ReviewInputError, ReviewSetupError, ReviewTimeoutError
 from .formats import RENDERERS, render
 from .review import DEFAULT_SIZES, parse_rule_list, run_review
 from .suppression import write_baseline
@@ -66,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     except ReviewInputError as error:
         print(f"convex-review: {error}", file=sys.stderr)
         return 2
-    except ReviewTimeoutError as error:
+    except (ReviewTimeoutError, ReviewSetupError) as error:
         print(f"convex-review: {error}", file=sys.stderr)
         return 3
     except Exception as error:  # a bug in the reviewer, not in the app: say so without a traceback

@@ -23,7 +23,7 @@ from convex_playground.app import resolve_app
 from convex_playground.errors import PlaygroundError
 
 from . import static_cache
-from .errors import ReviewInputError, ReviewTimeoutError
+from .errors import ReviewInputError, ReviewSetupError, ReviewTimeoutError
 from .findings import Finding
 from .rules import RULES
 
@@ -107,6 +107,8 @@ def _analyze(layout, config: dict) -> dict:
     if run.returncode == 2:
         message = json.loads(run.stdout)["error"]
         raise ReviewInputError(message)
+    if run.returncode == 4:
+        raise ReviewSetupError(json.loads(run.stdout)["error"])
     if run.returncode != 0:
         raise RuntimeError(f"the static pass failed on {layout.root}:\n{run.stderr.strip()}")
     return json.loads(run.stdout)

@@ -7,14 +7,15 @@
 // stdout: one JSON object { typechecked, warnings, schema, functions, httpRoutes, crons,
 //         components, findings, inputs } (findings without category/severity/docs: the Python side
 //         adds those from its rule catalogue; inputs: the files the program read). Exit 2 with { error } for input the pass
-//         cannot read (a syntax error, names the file and line).
+//         cannot read (a syntax error, names the file and line); exit 4 with { error } when the
+//         pass cannot run on this machine as installed (the TypeScript compiler binary is missing).
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { AppModel, readSchema } from "./catalog.mjs";
 import { readComponents, readCrons, readFunctions, readHttpRoutes } from "./functions.mjs";
 import { runRules } from "./rules.mjs";
 import { Worker } from "node:worker_threads";
-import { diagnosticText, loadTypeScript, openAppProgram, prepareApp } from "./program.mjs";
+import { SetupError, diagnosticText, loadTypeScript, openAppProgram, prepareApp } from "./program.mjs";
 
 function fail(message) {
   process.stdout.write(JSON.stringify({ error: message }));
@@ -130,6 +131,10 @@ function catalogEntry(fn) {
 }
 
 main().catch((error) => {
+  if (error instanceof SetupError) {
+    process.stdout.write(JSON.stringify({ error: error.message }));
+    process.exit(4);
+  }
   process.stderr.write(`${error?.stack ?? error}\n`);
   process.exit(1);
 });

@@ -297,6 +297,9 @@ function configProblems(ts, project) {
     .map((d) => flattenDiagnosticText(d));
 }
 
+/** The static pass cannot run on this machine as installed: neither the app's fault nor a bug. */
+export class SetupError extends Error {}
+
 /**
  * The compiler's modules, from the guide's toolchain (the app's own typescript
  * is not used: the pass depends on this API): syntax-tree tests and enums under
@@ -305,6 +308,14 @@ function configProblems(ts, project) {
  */
 export async function loadTypeScript(toolchain) {
   const resolve = createRequire(path.join(toolchain, "package.json")).resolve;
+  // The compiler itself is a binary in a package for each platform, installed beside it by npm.
+  const binaryPackage = `@typescript/typescript-${process.platform}-${process.arch}`;
+  try {
+    createRequire(resolve("typescript-native/package.json")).resolve(`${binaryPackage}/package.json`);
+  } catch {
+    throw new SetupError(`TypeScript 7's compiler for this machine (${binaryPackage}) is not installed in ${toolchain}: `
+      + "run `make install` (npm ci in snippets/ installs it; an install without optional packages leaves it out)");
+  }
   const load = (name) => import(pathToFileURL(resolve(`typescript-native/${name}`)).href);
   const [ast, api] = await Promise.all([load("unstable/ast"), load("unstable/sync")]);
   return {
