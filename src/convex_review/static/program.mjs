@@ -12,7 +12,8 @@
 // snippets/tools/codegen.mjs and shown to the compiler as if it were in the
 // app (so `../schema.js` imports inside it still resolve); packages from the
 // app's own node_modules when they resolve there, else from the guide's.
-// Nothing is written into the app: the compiler's file system is overlaid.
+// Nothing is written into the app: the pass's tsconfig lives in the cache,
+// and the compiler's file system is overlaid where the app lacks something.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -168,9 +169,8 @@ function appTsconfig(appRoot, functionsDir) {
 /**
  * The compiler's view of the file system, as callbacks it asks before the
  * disk (undefined: ask the disk): the cached `_generated` shown inside the
- * functions folder, and the guide's packages
- * behind the last place a package is looked for (`/node_modules`), so a
- * package the app has installed always wins.
+ * functions folder, and the guide's packages behind the last place a package
+ * is looked for (`/node_modules`), so a package the app has installed always wins.
  */
 function overlay({ ownGenerated, virtualGenerated, fallbackModules }) {
   const generatedTarget = (file) => (virtualGenerated.size && path.dirname(file) === ownGenerated ? virtualGenerated.get(path.basename(file)) : undefined);
