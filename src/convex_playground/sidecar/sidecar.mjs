@@ -4,8 +4,8 @@
 // (stdout and stderr stay free for anything the app or Node prints.)
 //
 // Started by convex_playground.Playground as
-//   node --enable-source-maps --import ./register.mjs sidecar.mjs --app APP_DIR --functions DIR
-//        --cache DIR --answer-fd N --event-fd M
+//   node --enable-source-maps launch.mjs --app APP_DIR --functions DIR --cache DIR --answer-fd N --event-fd M
+// (launch.mjs runs this module from a bundle, or with ./register.mjs's hooks.)
 // The app itself is bundled and loaded by loader.mjs.
 import { writeSync } from "node:fs";
 import { tmpdir } from "node:os";
