@@ -35,6 +35,7 @@ import { hasCommittedWrites } from "./readsets.mjs";
 import { afterReset as resetSyncConnections, onWrites as onSyncWrites, serveSync } from "./sync.mjs";
 
 const bootStarted = performance.now();
+const canonicalNames = new Map(); // normaliseName(): a name as called -> its canonical form (an app calls few names)
 
 // ---------------------------------------------------------------- arguments
 const appDir = (() => {
@@ -184,10 +185,14 @@ function describeError(error, functionName) {
 }
 
 function normaliseName(name) {
+  const known = canonicalNames.get(name);
+  if (known !== undefined) return known;
   if (typeof name !== "string" || name.length === 0) throw new RequestError("BadRequest", "a function name must be a non-empty string");
   const [module, exportName] = name.includes(":") ? name.split(":", 2) : [name, "default"];
   const modulePath = module.replace(/\.(ts|js)$/, "");
-  return exportName === "default" ? modulePath : `${modulePath}:${exportName}`;
+  const canonical = exportName === "default" ? modulePath : `${modulePath}:${exportName}`;
+  if (canonicalNames.size < 10_000) canonicalNames.set(name, canonical);
+  return canonical;
 }
 
 const PLURAL = { query: "queries", mutation: "mutations", action: "actions" };
