@@ -1,6 +1,8 @@
 """How the sidecar starts (sidecar/launch.mjs): from one bundle of its own code and packages, built once
 into the cache folder and reused, never written into the app's folder; and, when bundling is not possible,
-module by module as before, with the same behaviour.
+module by module as before, with the same behaviour. And a shortcut of each call: with no live query
+anywhere, committed writes are dropped instead of refreshing nothing, which must not hide later writes from
+live queries started afterwards.
 
 Runs tests/fixtures/speed9c_app, a small app of its own.
 """
@@ -54,3 +56,25 @@ def test_without_the_bundle_the_sidecar_behaves_the_same(tmp_path, monkeypatch):
     assert not (tmp_path / "sidecar").exists()
     assert texts == ["first"]
     assert "notes.ts" in stack
+
+
+def test_writes_made_while_nothing_is_live_still_reach_live_queries_started_later(tmp_path, monkeypatch):
+    """With no live query anywhere, a mutation's committed writes are dropped without a refresh; live queries
+    started afterwards, the playground's and an official client's, still see every later write."""
+    import convex
+
+    monkeypatch.setenv("CONVEX_PLAYGROUND_CACHE", str(tmp_path))
+    with Playground(APP) as pg:
+        writer = pg.client()
+        writer.mutation("notes:add", {"text": "before anything was live"})
+        live = writer.subscribe("notes:texts")
+        assert live.next_value(timeout=5) == ["before anything was live"]
+        official = convex.ConvexClient(pg.url)
+        updates = iter(official.subscribe("notes:texts"))
+        assert next(updates) == ["before anything was live"]
+        writer.mutation("notes:add", {"text": "while two are live"})
+        assert live.next_value(timeout=5) == ["before anything was live", "while two are live"]
+        assert next(updates) == ["before anything was live", "while two are live"]
+        live.unsubscribe()
+        writer.mutation("notes:add", {"text": "with only the official client live"})
+        assert next(updates)[-1] == "with only the official client live"
