@@ -60,9 +60,10 @@ class SidecarProcess:
         self._events_done = threading.Condition()
         read_fd, write_fd = os.pipe()
         event_read_fd, event_write_fd = os.pipe()
-        # The app runs from esbuild bundles (sidecar/loader.mjs), and so does the sidecar itself
-        # (sidecar/launch.mjs); source maps point errors at the original files.
-        command = [node, "--enable-source-maps", str(SIDECAR_DIR / "launch.mjs"), "--app", str(app.root), "--functions", str(app.functions_dir),
+        # The app runs from esbuild bundles (sidecar/loader.mjs); source maps point errors at its files.
+        # The sidecar runs from a bundle of its own (sidecar/launch.mjs).
+        command = [node, "--enable-source-maps", str(SIDECAR_DIR / "launch.mjs"),
+                   "--app", str(app.root), "--functions", str(app.functions_dir),
                    "--cache", str(cache_dir), "--answer-fd", str(write_fd), "--event-fd", str(event_write_fd)]
         if not enforce_limits:
             command.append("--no-limits")
