@@ -61,8 +61,9 @@ class SidecarProcess:
         read_fd, write_fd = os.pipe()
         event_read_fd, event_write_fd = os.pipe()
         # The app runs from esbuild bundles (sidecar/loader.mjs); source maps point errors at its files.
-        command = [node, "--enable-source-maps", "--import", (SIDECAR_DIR / "register.mjs").as_uri(),
-                   str(SIDECAR_DIR / "sidecar.mjs"), "--app", str(app.root), "--functions", str(app.functions_dir),
+        # The sidecar runs from a bundle of its own (sidecar/launch.mjs).
+        command = [node, "--enable-source-maps", str(SIDECAR_DIR / "launch.mjs"),
+                   "--app", str(app.root), "--functions", str(app.functions_dir),
                    "--cache", str(cache_dir), "--answer-fd", str(write_fd), "--event-fd", str(event_write_fd)]
         if not enforce_limits:
             command.append("--no-limits")

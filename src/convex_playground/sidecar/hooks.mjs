@@ -35,14 +35,19 @@ export async function resolve(specifier, context, nextResolve) {
 const CONVEX_TEST_ENTRY = /\/convex-test\/dist\/index\.js$/;
 const EXTRA_EXPORTS = "\nexport { DatabaseFake as __playgroundDatabaseFake };\n";
 
+/** convex-test's entry module with the playground's changes (also applied when launch.mjs bundles it). */
+export function patchConvexTest(source, url) {
+  if (!source.includes("class DatabaseFake")) {
+    throw new Error(`convex-test at ${url} no longer defines DatabaseFake; the playground's read counting needs updating`);
+  }
+  return patchConvexTestScheduler(source, url) + EXTRA_EXPORTS;
+}
+
 export async function load(url, context, nextLoad) {
   const result = await nextLoad(url, context);
   if (!CONVEX_TEST_ENTRY.test(url)) {
     return result;
   }
   const source = typeof result.source === "string" ? result.source : Buffer.from(result.source).toString("utf8");
-  if (!source.includes("class DatabaseFake")) {
-    throw new Error(`convex-test at ${url} no longer defines DatabaseFake; the playground's read counting needs updating`);
-  }
-  return { ...result, source: patchConvexTestScheduler(source, url) + EXTRA_EXPORTS, shortCircuit: true };
+  return { ...result, source: patchConvexTest(source, url), shortCircuit: true };
 }

@@ -20,8 +20,9 @@ import { getDocumentSize } from "convex/values";
 const READ_KEYS = ["bytesRead", "documentsRead", "databaseQueries"];
 const ALL_KEYS = [...READ_KEYS, "bytesWritten", "documentsWritten", "functionsScheduled"];
 
+// (A literal: this runs for every call, and building the object from ALL_KEYS cost more than the rest of measure().)
 export function zeroMetrics() {
-  return Object.fromEntries(ALL_KEYS.map((key) => [key, 0]));
+  return { bytesRead: 0, documentsRead: 0, databaseQueries: 0, bytesWritten: 0, documentsWritten: 0, functionsScheduled: 0 };
 }
 
 let sink = null; // the running call's metrics, or null between calls

@@ -445,6 +445,7 @@ function appFrame(error) {
   for (const match of stack.matchAll(/(?:\(|at )((?:file:\/\/)?\/[^():\s]+):(\d+):(\d+)\)?/g)) {
     const file = match[1].startsWith("file://") ? fileURLToPath(match[1]) : match[1];
     if (file.includes(`${path.sep}node_modules${path.sep}`) || file.startsWith(SIDECAR_DIR)) continue;
+    if (file === globalThis[Symbol.for("convex-playground.sidecarBundle")]) continue; // the sidecar, bundled (launch.mjs)
     return { file, line: Number(match[2]), column: Number(match[3]) };
   }
   return null;

@@ -120,6 +120,11 @@ export async function trackReads(fn) {
 /** True when writes were committed since takeCommittedWrites() last ran. */
 export const hasCommittedWrites = () => committed.length > 0;
 
+/** Forgets the writes committed so far, when no live query could be touched by them. */
+export function dropCommittedWrites() {
+  committed = [];
+}
+
 /** The writes committed since the last call, grouped by database then table (a Map of Maps). */
 export function takeCommittedWrites() {
   const changes = committed;

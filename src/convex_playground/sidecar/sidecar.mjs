@@ -4,8 +4,8 @@
 // (stdout and stderr stay free for anything the app or Node prints.)
 //
 // Started by convex_playground.Playground as
-//   node --enable-source-maps --import ./register.mjs sidecar.mjs --app APP_DIR --functions DIR
-//        --cache DIR --answer-fd N --event-fd M
+//   node --enable-source-maps launch.mjs --app APP_DIR --functions DIR --cache DIR --answer-fd N --event-fd M
+// (launch.mjs runs this module from a bundle, or with ./register.mjs's hooks.)
 // The app itself is bundled and loaded by loader.mjs.
 import { writeSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -31,10 +31,11 @@ import { createWatchdog } from "./time_limit.mjs";
 import { freshIdentities, identityAccessors, rememberValidators } from "./per_call.mjs";
 import { readLines } from "./framing.mjs";
 import { onCommittedWrites } from "./subscriptions.mjs";
-import { hasCommittedWrites } from "./readsets.mjs";
-import { afterReset as resetSyncConnections, onWrites as onSyncWrites, serveSync } from "./sync.mjs";
+import { dropCommittedWrites, hasCommittedWrites } from "./readsets.mjs";
+import { afterReset as resetSyncConnections, hasConnections as hasSyncConnections, onWrites as onSyncWrites, serveSync } from "./sync.mjs";
 
 const bootStarted = performance.now();
+const canonicalNames = new Map(); // normaliseName(): a name as called -> its canonical form (an app calls few names)
 
 // ---------------------------------------------------------------- arguments
 const appDir = (() => {
@@ -184,10 +185,14 @@ function describeError(error, functionName) {
 }
 
 function normaliseName(name) {
+  const known = canonicalNames.get(name);
+  if (known !== undefined) return known;
   if (typeof name !== "string" || name.length === 0) throw new RequestError("BadRequest", "a function name must be a non-empty string");
   const [module, exportName] = name.includes(":") ? name.split(":", 2) : [name, "default"];
   const modulePath = module.replace(/\.(ts|js)$/, "");
-  return exportName === "default" ? modulePath : `${modulePath}:${exportName}`;
+  const canonical = exportName === "default" ? modulePath : `${modulePath}:${exportName}`;
+  if (canonicalNames.size < 10_000) canonicalNames.set(name, canonical);
+  return canonical;
 }
 
 const PLURAL = { query: "queries", mutation: "mutations", action: "actions" };
@@ -239,7 +244,7 @@ const httpEnvironment = {
 
 // ---------------------------------------------------------------- subscriptions
 // A live query re-runs only when a committed write touches what it read: see subscriptions.mjs.
-import { describeLiveQueries, refreshTouched, rerunAs, runTracked, withLateUpdates } from "./subscriptions.mjs";
+import { describeLiveQueries, nothingLive, refreshTouched, rerunAs, runTracked, withLateUpdates } from "./subscriptions.mjs";
 
 const subscriptions = new Map(); // id -> { name, args, identity, last, readSet, runs }
 
@@ -318,7 +323,12 @@ const handlers = {
     const entry = resolveFunction(name, kind, Boolean(admin));
     const ref = makeFunctionReference(entry.name);
     const outcome = await runObserved(() => accessorFor(identity)[kind](ref, jsonToConvex(args ?? {})));
-    const updates = kind === "query" || !hasCommittedWrites() ? [] : await refreshSubscriptions();
+    let updates = [];
+    if (kind !== "query" && hasCommittedWrites()) {
+      // With no live query anywhere, the writes are dropped here, without a refresh's turn of the event loop.
+      if (nothingLive(subscriptions)) dropCommittedWrites();
+      else updates = await refreshSubscriptions();
+    }
     const report = { metrics: outcome.metrics, logs: outcome.logs, durationMs: outcome.durationMs, updates, function: entry.name };
     if (outcome.error !== undefined) return { ...report, error: describeError(outcome.error, entry.name) };
     return { ...report, value: toJson(outcome.value) };
@@ -462,7 +472,7 @@ const clientProtocol = createProtocolBackend({
 });
 serveHttpApi(loopback, clientProtocol);
 serveSync(loopback, clientProtocol);
-onCommittedWrites(onSyncWrites);
+onCommittedWrites(onSyncWrites, hasSyncConnections);
 
 // ---------------------------------------------------------------- the loop
 // Answers are written synchronously: a write stream would first hand each one to

@@ -28,10 +28,20 @@ async function rerun(id, sub, run, updates) {
 
 // Other live queries that see the same writes: the official clients' (sync.mjs).
 const writeListeners = [];
+const listening = []; // per listener: whether it has live queries now
 
-/** `listener(changes)` runs on every batch of committed writes a refresh collects, before these live queries. */
-export function onCommittedWrites(listener) {
+/**
+ * `listener(changes)` runs on every batch of committed writes a refresh collects, before these live queries;
+ * `hasLiveQueries()` says whether it has any to update.
+ */
+export function onCommittedWrites(listener, hasLiveQueries = () => true) {
   writeListeners.push(listener);
+  listening.push(hasLiveQueries);
+}
+
+/** True when no live query exists anywhere, so that a refresh could only drop the committed writes. */
+export function nothingLive(subscriptions) {
+  return subscriptions.size === 0 && !listening.some((hasLiveQueries) => hasLiveQueries());
 }
 
 /** Re-runs the live queries that writes committed since the last call touched; returns the changed results. */

@@ -248,6 +248,9 @@ export async function onWrites(changes) {
   }
 }
 
+/** Whether an official client is connected (each connection's queries are live). */
+export const hasConnections = () => connections.size > 0;
+
 /** After the database was replaced (Playground.reset()): every connection's queries run again. */
 export async function afterReset() {
   const ts = nextTs();
