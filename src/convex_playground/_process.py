@@ -3,7 +3,8 @@
 Requests go to the sidecar's stdin as JSON lines; answers come back on a pipe of
 their own (an fd passed to the child), so whatever the app prints cannot corrupt them.
 The thread that sent a request reads its answer itself: handing each answer over
-from a reader thread would add a thread switch to every call. Notices nobody asked
+from a reader thread would add a thread switch to every call; and for the length
+of the request it shares one CPU with the sidecar's main thread (_placement.py). Notices nobody asked
 for (an HTTP request that reached the loopback server) come on a third pipe, read
 by a background thread; each answer says how many notices were sent before it, and
 is returned only once those have been handled, so they keep their order.
@@ -27,6 +28,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from ._placement import SharedCpu
 from .app import AppLayout
 from .errors import AppLoadError, PlaygroundError, SidecarDiedError
 
@@ -87,6 +89,7 @@ class SidecarProcess:
         os.close(write_fd)  # the child keeps its copies, at the same numbers
         os.close(event_write_fd)
         self._request_fd = self.process.stdin.fileno()
+        self._shared_cpu = SharedCpu(self.process.pid)
         self._answers = _AnswerPipe(read_fd)
         self._event_file = os.fdopen(event_read_fd, "rb")
         threading.Thread(target=self._drain_output, daemon=True, name="playground-output").start()
@@ -193,13 +196,14 @@ class SidecarProcess:
                 message["timeoutMs"] = timeout * 1000
             # One write system call, straight to the pipe (json.dumps escapes non-ASCII, so the text is its bytes).
             line = (_encode(message) + "\n").encode("ascii")
-            try:
-                sent = os.write(self._request_fd, line)
-                while sent < len(line):
-                    sent += os.write(self._request_fd, line[sent:])
-            except OSError:  # a broken pipe: the sidecar has gone
-                raise self._died(doing) from None
-            answer = self._next_answer(None if timeout is None else timeout + SIDECAR_GRACE_S, doing)
+            with self._shared_cpu.request():
+                try:
+                    sent = os.write(self._request_fd, line)
+                    while sent < len(line):
+                        sent += os.write(self._request_fd, line[sent:])
+                except OSError:  # a broken pipe: the sidecar has gone
+                    raise self._died(doing) from None
+                answer = self._next_answer(None if timeout is None else timeout + SIDECAR_GRACE_S, doing)
         if answer.get("id") != request_id:
             raise PlaygroundError(f"the playground answered request {answer.get('id')} when {request_id} was asked")
         return answer
