@@ -27,9 +27,9 @@ async function main() {
   const { appRoot } = config;
   const ts = await loadTypeScript(config.toolchain);
   const prepared = prepareApp(config);
-  // The type check runs beside everything else; prepareApp generated any
-  // missing _generated files, so the worker finds them in the cache.
-  const typeErrors = checkInWorker(config);
+  // The type check runs beside everything else, on the same modules and
+  // _generated files (plain data, copied to the worker).
+  const typeErrors = checkInWorker(config, prepared);
   const { api, project, modules, warnings, generatedDir } = openAppProgram(ts, config, prepared);
   try {
     const { program } = project;
@@ -53,9 +53,9 @@ async function main() {
   }
 }
 
-function checkInWorker(config) {
+function checkInWorker(config, prepared) {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL("./diagnostics.mjs", import.meta.url), { workerData: config });
+    const worker = new Worker(new URL("./diagnostics.mjs", import.meta.url), { workerData: { config, prepared } });
     worker.once("message", (message) => (message.failure ? reject(new Error(`type check: ${message.failure}`)) : resolve(message.errors)));
     worker.once("error", reject);
   });
@@ -63,10 +63,9 @@ function checkInWorker(config) {
 
 function analyze(ts, project, { config, modules, warnings, generatedDir }) {
   const { appRoot, functionsDir } = config;
-  const { program } = project;
   const model = new AppModel(ts, project, { appRoot, functionsDir });
   model.prefetchSymbols();
-  const schemaFile = findSchemaFile(program, functionsDir);
+  const schemaFile = findSchemaFile(model.fileNames(), functionsDir);
   const schema = readSchema(model, schemaFile);
   if (schema.opaqueTables) warnings.push("some schema tables are built in a way the static pass cannot read (a spread or a helper); index rules ignore them");
   const functions = readFunctions(model);
@@ -85,7 +84,7 @@ function analyze(ts, project, { config, modules, warnings, generatedDir }) {
     crons: crons.map(({ node, ...cron }) => cron),
     components,
     findings,
-    inputs: programInputs(program, functionsDir, generatedDir),
+    inputs: programInputs(model.fileNames(), functionsDir, generatedDir),
   };
 }
 
@@ -94,10 +93,10 @@ function analyze(ts, project, { config, modules, warnings, generatedDir }) {
  * another app's `_generated` (the guide's antipatterns/ import ../convex/),
  * the schema beside that `_generated`.
  */
-function findSchemaFile(program, functionsDir) {
+function findSchemaFile(programFiles, functionsDir) {
   const own = ["schema.ts", "schema.js"].map((name) => path.join(functionsDir, name)).find((file) => existsSync(file));
   if (own) return own;
-  const fileNames = new Set(program.getSourceFileNames());
+  const fileNames = new Set(programFiles);
   for (const fileName of fileNames) {
     if (fileName.includes("node_modules") || !/[\\/]_generated[\\/]dataModel\.d\.ts$/.test(fileName)) continue;
     const candidate = ["schema.ts", "schema.js"].map((name) => path.join(path.dirname(path.dirname(fileName)), name)).find((file) => existsSync(file));
@@ -111,9 +110,9 @@ function findSchemaFile(program, functionsDir) {
  * the compiler inside the app is read from the codegen cache): static_pass.py
  * keys its result cache on their contents.
  */
-function programInputs(program, functionsDir, generatedDir) {
+function programInputs(programFiles, functionsDir, generatedDir) {
   const shownGenerated = path.join(functionsDir, "_generated");
-  return program.getSourceFileNames().map((fileName) => (generatedDir && path.dirname(fileName) === shownGenerated
+  return programFiles.map((fileName) => (generatedDir && path.dirname(fileName) === shownGenerated
     ? path.join(generatedDir, path.basename(fileName)) : fileName));
 }
 

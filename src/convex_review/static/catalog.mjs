@@ -59,8 +59,13 @@ export class AppModel {
   moduleName(fileName) {
     return path.relative(this.functionsDir, fileName).replace(/\.[^.]+$/, "").split(path.sep).join("/");
   }
+  /** Every file in the program, in its order (a request to the compiler: asked once). */
+  fileNames() {
+    this.allFileNames ??= this.program.getSourceFileNames();
+    return this.allFileNames;
+  }
   appSourceFiles() {
-    this.appFiles ??= this.program.getSourceFileNames()
+    this.appFiles ??= this.fileNames()
       .filter((name) => this.inFunctionsDir(name) && this.isAppFile(name))
       .map((name) => this.program.getSourceFile(name));
     return this.appFiles;
@@ -84,14 +89,18 @@ export class AppModel {
   isUntyped(type) {
     return !type || (type.flags & (this.ts.TypeFlags.Any | this.ts.TypeFlags.Unknown)) !== 0;
   }
+  /** The type with its primitives' members (a string's, a number's): what property lookups see. */
+  apparentOf(type) {
+    if (!this.apparent.has(type.id)) this.apparent.set(type.id, this.checker.getApparentType(type));
+    return this.apparent.get(type.id);
+  }
   /** The property symbol `name` of a type's apparent type (undefined when it has none). */
   propertyOf(type, name) {
     const key = `${type.id}:${name}`;
     if (this.properties.has(key)) return this.properties.get(key);
     let prop;
     try {
-      if (!this.apparent.has(type.id)) this.apparent.set(type.id, this.checker.getApparentType(type));
-      prop = this.checker.getPropertyOfType(this.apparent.get(type.id), name);
+      prop = this.checker.getPropertyOfType(this.apparentOf(type), name);
     } catch {
       prop = undefined;
     }
@@ -130,8 +139,7 @@ export class AppModel {
   /** The element type of an array-like type (its number index signature), if any. */
   elementType(type) {
     if (this.isUntyped(type)) return undefined;
-    const apparent = this.apparent.get(type.id) ?? this.checker.getApparentType(type);
-    const info = this.checker.getIndexInfosOfType(apparent).find((index) => index.keyType.flags & this.ts.TypeFlags.Number);
+    const info = this.checker.getIndexInfosOfType(this.apparentOf(type)).find((index) => index.keyType.flags & this.ts.TypeFlags.Number);
     return info?.valueType;
   }
   isDbReceiver(expr) {
@@ -229,7 +237,7 @@ export class AppModel {
   importedFile(importDeclaration) {
     const target = this.symbolOf(importDeclaration.moduleSpecifier);
     const handle = target?.valueDeclaration ?? target?.declarations?.[0];
-    return handle && this.program.getSourceFileNames().includes(handle.path) ? this.sourceFile(handle.path) : undefined;
+    return handle && this.fileNames().includes(handle.path) ? this.sourceFile(handle.path) : undefined;
   }
 
   /** The function body a callee expression names, when it is the app's own code. */

@@ -4,14 +4,14 @@
 // type questions and its full check do not share work: the check runs on
 // checkers of its own.)
 //
-//   new Worker(diagnostics.mjs, { workerData: config }) -> one message:
+//   new Worker(diagnostics.mjs, { workerData: { config, prepared } }) -> one message:
 //   { errors: ["file:line:col: message", ...] } or { failure: "stack" }
 import { parentPort, workerData } from "node:worker_threads";
 import { diagnosticText, loadTypeScript, openAppProgram } from "./program.mjs";
 
-async function typeErrors(config) {
+async function typeErrors({ config, prepared }) {
   const ts = await loadTypeScript(config.toolchain);
-  const { api, project, modules } = openAppProgram(ts, config);
+  const { api, project, modules } = openAppProgram(ts, config, prepared);
   try {
     const { program } = project;
     // The app's files in the program's own file order, as tsc checks them:

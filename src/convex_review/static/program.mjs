@@ -220,12 +220,23 @@ function overlay({ ownGenerated, virtualGenerated, fallbackModules }) {
   };
 }
 
-/** The app's modules, and its `_generated` files generated into the cache when it has none. */
+/**
+ * What both compiler processes of a pass open the app with, found once (plain
+ * data): its modules, its `_generated` files generated into the cache when it
+ * has none, whether it needs the file-system overlay, and where its @types are.
+ */
 export function prepareApp({ appRoot, functionsDir, cacheDir, codegenScript, toolchain }) {
   const warnings = [];
   const modules = listModules(functionsDir);
   const generatedDir = generateIntoCache({ appRoot, functionsDir, modules, cacheDir, codegenScript, toolchain, warnings });
-  return { modules, warnings, generatedDir };
+  // The overlay costs a request to this process for every file the compiler
+  // looks at (~0.3 s on the reference app): only apps that need it get it.
+  const needsOverlay = Boolean(generatedDir) || !resolvesOwnPackages(functionsDir, modules);
+  // Where `types: ["*"]` finds @types packages: the app's, then the guide's
+  // (the last place packages are looked for, as in the overlay).
+  const typeRoots = [...ancestors(functionsDir).map((dir) => path.join(dir, "node_modules", "@types")), path.join(toolchain, "node_modules", "@types")]
+    .filter((dir) => existsSync(dir));
+  return { modules, warnings, generatedDir, needsOverlay, typeRoots };
 }
 
 /**
@@ -235,18 +246,11 @@ export function prepareApp({ appRoot, functionsDir, cacheDir, codegenScript, too
  */
 export function openAppProgram(ts, config, prepared = prepareApp(config)) {
   const { appRoot, functionsDir, toolchain } = config;
-  const { modules, generatedDir } = prepared;
+  const { modules, generatedDir, needsOverlay, typeRoots } = prepared;
   const warnings = [...prepared.warnings];
 
   const appConfig = appTsconfig(appRoot, functionsDir);
   const fallbackModules = path.join(toolchain, "node_modules");
-  // The overlay costs a request to this process for every file the compiler
-  // looks at (~0.3 s on the reference app): only apps that need it get it.
-  const needsOverlay = Boolean(generatedDir) || !resolvesOwnPackages(functionsDir, modules);
-  // Where `types: ["*"]` finds @types packages: the app's, then the guide's
-  // (the last place packages are looked for, as in the overlay).
-  const typeRoots = [...ancestors(functionsDir).map((dir) => path.join(dir, "node_modules", "@types")), path.join(fallbackModules, "@types")]
-    .filter((dir) => existsSync(dir));
   const defaults = writeConfig(config.cacheDir, { compilerOptions: { ...DEFAULT_OPTIONS, typeRoots } });
   const open = (extendApp, replacements = {}) => {
     const configFile = writeConfig(config.cacheDir, {
